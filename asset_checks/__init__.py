@@ -1,0 +1,13 @@
+"""Every asset check of the code location, and the blocking ones per asset (for the gate)."""
+
+import dagster as dg
+
+from asset_checks import analytics_checks, raw_checks
+
+ALL_CHECKS = [*raw_checks.CHECKS, *analytics_checks.CHECKS]
+_ALL_SPECS = [*raw_checks.SPECS.values(), *analytics_checks.SPECS.values()]
+
+
+def blocking_check_keys(*assets: dg.AssetKey) -> list[dg.AssetCheckKey]:
+    """Keys of the blocking checks declared on ``assets``."""
+    return [s.key for s in _ALL_SPECS if s.blocking and s.asset_key in assets]

@@ -1,0 +1,89 @@
+"""Checks on ``nba_analytics`` tables. Severity reasons are in each description and in
+``asset_checks.thresholds``."""
+
+import dagster as dg
+import pandas as pd
+
+from asset_checks import rules
+from asset_checks import thresholds as th
+from asset_checks.emit import emit_all
+from asset_checks.specs import spec
+from nba_assets import keys
+from nba_assets.basketball.tables import match_player_rows
+
+TEAM = keys.TEAM_OFFENSE_GAME_SUMMARY
+PLAYER = keys.PLAYER_GAME_SUMMARY
+ISOLATED = (f"WARN when at most {th.MAX_ISOLATED_TEAM_GAMES} team-games (and at most {th.MAX_ISOLATED_SHARE:.0%} of the "
+            "date's team-games) are affected: isolated balldontlie source defects, named game by game, that must not "
+            "block every pre-game window containing the date. ERROR (blocking) beyond that: a partial load or broken join.")
+REGRESSION = (f"WARN only: date-level means against the trailing {th.REGRESSION_WINDOW} dates with data loaded in "
+              f"the same run; |z| > {th.REGRESSION_MAX_Z:.0f} is suspicious even when absolute checks pass. A run "
+              "with too few earlier dates reports 'not compared'.")
+
+TEAM_READS = (keys.SCHEDULE,)
+PLAYER_READS = (TEAM, keys.SCHEDULE, keys.PLAYER_BOXSCORES)
+TEAM_SPECS = {
+    "unique_keys": spec(TEAM, "unique_keys", "ERROR (blocking): one row per (game_id, team_abbr).", True, TEAM_READS),
+    "schedule_complete": spec(TEAM, "schedule_complete", "ERROR (blocking): every real NBA game scheduled on the date "
+                              "has both team rows, one home, one away and one winner.", True, TEAM_READS),
+    "value_ranges": spec(TEAM, "value_ranges", "ERROR (blocking) for impossible values (makes > attempts, points != "
+                         "2*(FGM-FG3M)+3*FG3M+FTM, negative counts, teams disagreeing on overtime); WARN for possessions, "
+                         "pace or offensive rating outside DOMAIN.md's rough ranges.", True, TEAM_READS),
+    "coverage": spec(TEAM, "coverage", "ERROR (blocking): opponent, home flag, pace, ratings and shooting present on "
+                     "every row (a NULL means a broken pairing of the two team rows).", True, TEAM_READS),
+    "regression_vs_trailing_30d": spec(TEAM, "regression_vs_trailing_30d", REGRESSION, False, TEAM_READS),
+}
+PLAYER_SPECS = {
+    "unique_keys": spec(PLAYER, "unique_keys", "ERROR (blocking): one row per (game_id, player_id).", True, PLAYER_READS),
+    "schedule_complete": spec(PLAYER, "schedule_complete", f"Every team of every real scheduled game has at least "
+                              f"{th.MIN_PLAYERS_WITH_MINUTES} players with minutes. " + ISOLATED, True, PLAYER_READS),
+    "team_join": spec(PLAYER, "team_join", "Every balldontlie player row joins the official team row of its date, "
+                      "team and opponent; rows that do not are left out of the table and named here. " + ISOLATED, True, PLAYER_READS),
+    "coverage": spec(PLAYER, "coverage", f"ERROR (blocking): minutes_played on every row, usage_rate on at least "
+                     f"{th.USAGE_COVERAGE:.0%} of rows with minutes > 0, zone columns on every row with shot data. "
+                     f"WARN: zone attempts equal FGA on fewer than {th.ZONE_FGA_AGREEMENT:.0%} of rows with shot data "
+                     "(the source disagrees on about 0.3%).", True, PLAYER_READS),
+    "value_ranges": spec(PLAYER, "value_ranges", "ERROR (blocking): box-score identities, minutes within the game's "
+                         "length, no negative usage, DNP rows without stats. WARN: usage above "
+                         f"{th.HIGH_USAGE:.0f} for a player with {th.HIGH_USAGE_MIN_MINUTES:.0f}+ minutes.", True, PLAYER_READS),
+    "points_match_team": spec(PLAYER, "points_match_team", "Summed player points equal the official team points, per "
+                              "team-game; each mismatch is named. " + ISOLATED, True, PLAYER_READS),
+    "regression_vs_trailing_30d": spec(PLAYER, "regression_vs_trailing_30d", REGRESSION, False, PLAYER_READS),
+}
+
+
+@dg.multi_asset_check(specs=list(TEAM_SPECS.values()), name="team_offense_game_summary_checks",
+                      ins={"history": dg.AssetIn(TEAM), "schedule": dg.AssetIn(keys.SCHEDULE)})
+def team_offense_game_summary_checks(context: dg.AssetCheckExecutionContext, history: pd.DataFrame, schedule: pd.DataFrame):
+    dates = list(context.partition_keys)
+    team = history
+    yield from emit_all(context, TEAM_SPECS, {
+        "unique_keys": rules.unique_keys(team, ["game_id", "team_abbr"], dates, "team-game"),
+        "schedule_complete": rules.team_schedule_complete(team, schedule, dates),
+        "value_ranges": rules.team_value_ranges(team, dates),
+        "coverage": rules.team_coverage(team, dates),
+        "regression_vs_trailing_30d": rules.regression(rules.team_metrics(history), dates),
+    })
+
+
+@dg.multi_asset_check(specs=list(PLAYER_SPECS.values()), name="player_game_summary_checks",
+                      ins={"history": dg.AssetIn(PLAYER), "team": dg.AssetIn(TEAM),
+                           "schedule": dg.AssetIn(keys.SCHEDULE), "raw_players": dg.AssetIn(keys.PLAYER_BOXSCORES)})
+def player_game_summary_checks(context: dg.AssetCheckExecutionContext, history: pd.DataFrame, team: pd.DataFrame,
+                               schedule: pd.DataFrame, raw_players: pd.DataFrame):
+    dates = list(context.partition_keys)
+    players = history
+    _, unmatched = match_player_rows(raw_players, team)
+    yield from emit_all(context, PLAYER_SPECS, {
+        "unique_keys": rules.unique_keys(players, ["game_id", "player_id"], dates, "player-game"),
+        "schedule_complete": rules.player_schedule_complete(players, schedule, dates),
+        "team_join": rules.player_team_join(unmatched, schedule, raw_players, dates),
+        "coverage": rules.player_coverage(players, dates),
+        "value_ranges": rules.player_value_ranges(players, team, dates),
+        "points_match_team": rules.points_match_team(players, team, schedule, dates),
+        "regression_vs_trailing_30d": rules.regression(rules.player_metrics(history), dates),
+    })
+
+
+SPECS = {**{f"team.{k}": v for k, v in TEAM_SPECS.items()}, **{f"player.{k}": v for k, v in PLAYER_SPECS.items()}}
+CHECKS = [team_offense_game_summary_checks, player_game_summary_checks]

@@ -1,0 +1,48 @@
+"""Turn per-date ``Outcome``s into Dagster check results, one evaluation per date.
+
+In a single-partition run the result is an ordinary ``AssetCheckResult`` (Dagster records it
+for that partition). A ranged run (a backfill as one run) records each date's evaluation with
+``partition=date`` so the UI keeps per-date check history, then yields the result Dagster
+requires for the run itself: a range summary listing the failing dates, ERROR if any date
+failed with ERROR (which blocks downstream steps of that run) and WARN otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import dagster as dg
+
+from asset_checks.rules import ERROR, Outcome
+
+_SEVERITY = {"ERROR": dg.AssetCheckSeverity.ERROR, "WARN": dg.AssetCheckSeverity.WARN}
+
+
+def emit(context: dg.AssetCheckExecutionContext, spec: dg.AssetCheckSpec,
+         outcomes: Mapping[str, Outcome]) -> Iterator[dg.AssetCheckResult]:
+    keys = list(context.partition_keys)
+    if len(keys) == 1:
+        o = outcomes[keys[0]]
+        yield dg.AssetCheckResult(asset_key=spec.asset_key, check_name=spec.name, passed=o.passed,
+                                  severity=_SEVERITY[o.severity], description=o.description, metadata=o.metadata)
+        return
+    for key in keys:
+        o = outcomes[key]
+        context.op_execution_context.log_event(dg.AssetCheckEvaluation(
+            asset_key=spec.asset_key, check_name=spec.name, passed=o.passed, severity=_SEVERITY[o.severity],
+            description=o.description, metadata=o.metadata, partition=key, blocking=spec.blocking))
+    failed = {k: outcomes[k] for k in keys if not outcomes[k].passed}
+    errors = sorted(k for k, o in failed.items() if o.severity == ERROR)
+    yield dg.AssetCheckResult(
+        asset_key=spec.asset_key, check_name=spec.name, passed=not failed,
+        severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN,
+        description=f"range summary {keys[0]}..{keys[-1]}: {len(keys) - len(failed)} dates passed, {len(failed)} failed"
+                    + (f" ({len(errors)} with ERROR)" if errors else ""),
+        metadata={"range_summary": True, "dates": len(keys), "failed_dates": sorted(failed), "error_dates": errors},
+    )
+
+
+def emit_all(context, specs: Mapping[str, dg.AssetCheckSpec], results: Mapping[str, Mapping[str, Outcome]]):
+    for name, spec in specs.items():
+        if spec.key in context.selected_asset_check_keys:
+            yield from emit(context, spec, results[name])

@@ -1,0 +1,32 @@
+"""Every check threshold, in one place.
+
+Severity policy: a defect that makes a whole date untrustworthy is ERROR (blocking): duplicate
+keys, an incomplete official schedule, impossible values, NULL minutes or a broken usage join.
+A source defect confined to a few team-games is WARN, named game by game: the shipped
+balldontlie rows are missing or misdated for about 0.4% of team-games (COVID reschedules) and
+blocking those dates would stop every pre-game window that contains them. When more than
+``MAX_ISOLATED_TEAM_GAMES`` team-games, or more than ``MAX_ISOLATED_SHARE`` of a date's team-games,
+are affected, the defect is systemic (a partial load, a broken join) and becomes ERROR.
+"""
+
+MIN_PLAYERS_WITH_MINUTES = 5  # per team per game; fewer cannot happen in a real game
+MAX_ISOLATED_TEAM_GAMES = 6  # the worst shipped date (2021-12-19, COVID reschedules) has 6
+MAX_ISOLATED_SHARE = 0.5
+
+MINUTES_COVERAGE = 1.0  # minutes_played on every row
+USAGE_COVERAGE = 0.99  # usage_rate on rows with minutes_played > 0
+ZONE_COVERAGE = 1.0  # zone columns on every row with has_shot_data
+ZONE_FGA_AGREEMENT = 0.95  # zone attempts == FGA on has_shot_data rows (shipped: 99.7%); below: WARN
+
+MAX_PLAYER_MINUTES_SLACK = 5.0  # a player's minutes may exceed the game length by rounding only
+PLAUSIBLE = {  # DOMAIN.md "roughly" ranges; outside them is WARN, not ERROR
+    "possessions": (70.0, 135.0),
+    "pace": (70.0, 135.0),
+    "offensive_rating": (60.0, 170.0),
+}
+HIGH_USAGE = 60.0  # usage above this for a player with HIGH_USAGE_MIN_MINUTES or more is WARN
+HIGH_USAGE_MIN_MINUTES = 10.0
+
+REGRESSION_WINDOW = 30  # trailing partitions compared against (WARN only)
+REGRESSION_MIN_HISTORY = 10  # dates with data needed before the comparison means anything
+REGRESSION_MAX_Z = 4.0  # |value - trailing mean| / trailing std above this warns

@@ -1,0 +1,60 @@
+"""``nba_analytics``: team_offense_game_summary and player_game_summary (DOMAIN.md).
+
+Thin assets: the gate first (no partition from a failed upstream partition), then the pure
+builders in ``nba_assets.basketball.tables``.
+"""
+
+import dagster as dg
+import pandas as pd
+
+from asset_checks import blocking_check_keys
+from nba_assets import contracts, keys
+from nba_assets.basketball.minutes import MinutesParseError
+from nba_assets.basketball.tables import build_player_game_summary, build_team_offense
+from nba_assets.common import table_asset_args
+from nba_assets.gating import require_upstream_checks_passed
+from resources import raw_source as files
+from resources.raw_source import RawDataError, RawSource
+
+GROUP = "nba_analytics"
+
+
+@dg.asset(
+    **table_asset_args(keys.TEAM_OFFENSE_GAME_SUMMARY, contracts.TEAM_OFFENSE_GAME_SUMMARY,
+                       "One row per team per real NBA game: possessions, pace, offensive and defensive rating, "
+                       "TS%, eFG%, overtime periods, home flag, opponent.", GROUP),
+    ins={"team_boxscores": dg.AssetIn(keys.TEAM_BOXSCORES), "schedule": dg.AssetIn(keys.SCHEDULE)},
+)
+def team_offense_game_summary(context: dg.AssetExecutionContext, team_boxscores: pd.DataFrame,
+                              schedule: pd.DataFrame) -> pd.DataFrame:
+    require_upstream_checks_passed(context, blocking_check_keys(keys.TEAM_BOXSCORES, keys.SCHEDULE))
+    frame = build_team_offense(team_boxscores, schedule)
+    context.add_output_metadata({"team_games": len(frame), "games": frame["game_id"].nunique()})
+    return frame
+
+
+@dg.asset(
+    **table_asset_args(keys.PLAYER_GAME_SUMMARY, contracts.PLAYER_GAME_SUMMARY,
+                       "One row per player per real NBA game, DNP rows kept and flagged: decimal minutes, usage rate "
+                       "from the team's own totals, TS%, eFG%, shot-zone attempts and makes (NULL without shot data). "
+                       "Player rows that join no official team row are left out and named by the team_join check.",
+                       GROUP),
+    ins={"player_boxscores": dg.AssetIn(keys.PLAYER_BOXSCORES), "shots": dg.AssetIn(keys.SHOTS),
+         "team_offense_game_summary": dg.AssetIn(keys.TEAM_OFFENSE_GAME_SUMMARY)},
+)
+def player_game_summary(context: dg.AssetExecutionContext, raw_source: RawSource, player_boxscores: pd.DataFrame,
+                        shots: pd.DataFrame, team_offense_game_summary: pd.DataFrame) -> pd.DataFrame:
+    require_upstream_checks_passed(
+        context, blocking_check_keys(keys.PLAYER_BOXSCORES, keys.SHOTS, keys.TEAM_OFFENSE_GAME_SUMMARY))
+    crosswalk = raw_source.frame(files.PLAYER_ID_CROSSWALK) if raw_source.has(files.PLAYER_ID_CROSSWALK) else pd.DataFrame()
+    try:
+        frame, unmatched = build_player_game_summary(player_boxscores, team_offense_game_summary, shots, crosswalk)
+    except MinutesParseError as exc:
+        raise RawDataError(keys.PLAYER_BOXSCORES.to_user_string(), str(exc), "min", exc.row, exc.value) from exc
+    context.add_output_metadata({
+        "player_games": len(frame), "dnp_rows": int(frame["is_dnp"].sum()),
+        "rows_with_shot_data": int(frame["has_shot_data"].sum()),
+        "unjoined_player_rows": int(unmatched["player_rows"].sum()) if len(unmatched) else 0,
+        "unjoined_team_games": len(unmatched),
+    })
+    return frame

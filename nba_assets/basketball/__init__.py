@@ -1,0 +1,1 @@
+"""Pure basketball logic: parsing, formulas and table builders. No Dagster imports."""

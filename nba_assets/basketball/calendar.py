@@ -1,0 +1,32 @@
+"""Seasons and game types, derived from the data (never from a hard-coded season list)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+# stats.nba.com season_id first digit -> game type
+GAME_TYPES = {"1": "preseason", "2": "regular_season", "3": "all_star", "4": "playoffs", "5": "play_in", "6": "nba_cup_final"}
+REAL_GAME_TYPES = frozenset({"regular_season", "play_in", "playoffs", "nba_cup_final"})
+
+
+def season_of(day: date) -> int:
+    """Season start year: 2023 for 2023-24 (October or later belongs to the new season)."""
+    return day.year if day.month >= 10 else day.year - 1
+
+
+def game_type(season_id: str) -> str:
+    """Game type from a stats.nba.com ``season_id`` such as ``"22023"``; unknown digits raise."""
+    try:
+        return GAME_TYPES[str(season_id)[0]]
+    except (KeyError, IndexError):
+        raise ValueError(f"unknown season_id {season_id!r}: first digit must be one of {sorted(GAME_TYPES)}") from None
+
+
+def season_starts(schedule: pd.DataFrame) -> dict[int, date]:
+    """First regular-season game date of each season present in a schedule frame
+    (columns ``game_date``, ``season``, ``game_type``)."""
+    regular = schedule[schedule["game_type"] == "regular_season"]
+    firsts = regular.groupby("season")["game_date"].min()
+    return {int(season): pd.Timestamp(day).date() for season, day in firsts.items()}

@@ -1,0 +1,78 @@
+"""The column contract of every warehouse table: names, logical types, order, nullability.
+
+Attached to each asset as ``dagster/column_schema`` (the UI's column schema) and enforced by
+the warehouse IO manager on every write and load (``resources.contract.conform``).
+"""
+
+from resources.contract import column as c
+from resources.contract import schema
+
+_LINEAGE = [c("source_file", "string", False, "raw file the row came from"),
+            c("ingested_at", "timestamp", False, "UTC time the raw asset read the file")]
+_STATS = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk"]
+
+PLAYER_BOXSCORES = schema(
+    c("game_date", "date", False), c("id", "int64", False, "balldontlie stat-row id"),
+    c("min", "string", True, "minutes exactly as shipped"),
+    *[c(s, "float64") for s in ["fgm", "fga", "fg_pct", "fg3m", "fg3a", "fg3_pct", "ftm", "fta", "ft_pct", "oreb",
+                                "dreb", "reb", "ast", "stl", "blk", "turnover", "pf", "pts"]],
+    c("player_id", "int64", False), c("player_first_name", "string"), c("player_last_name", "string"),
+    c("player_position", "string"), c("player_team_id", "float64"), c("team_id", "int64", False),
+    c("team_abbreviation", "string", False), c("team_full_name", "string"), c("game_id", "int64", False),
+    c("game_season", "int64", False), c("game_home_team_id", "float64"), c("game_visitor_team_id", "float64"),
+    c("game_postseason", "bool"), *_LINEAGE,
+)
+
+TEAM_BOXSCORES = schema(
+    c("game_date", "date", False), c("season_id", "string", False), c("team_id", "int64", False),
+    c("team_abbreviation", "string", False), c("team_name", "string"), c("game_id", "string", False),
+    c("matchup", "string", False), c("wl", "string"), c("min", "int64", False),
+    *[c(s, "int64" if not s.endswith("_pct") else "float64") for s in
+      ["pts", "fgm", "fga", "fg_pct", "fg3m", "fg3a", "fg3_pct", "ftm", "fta", "ft_pct", "oreb", "dreb", "reb",
+       "ast", "stl", "blk", "tov", "pf"]],
+    c("plus_minus", "float64"), c("season", "string"), *_LINEAGE,
+)
+
+SHOTS = schema(
+    c("game_date", "date", False), c("season_1", "int64"), c("season_2", "string"), c("team_id", "int64"),
+    c("team_name", "string"), c("player_id", "int64", False, "nba.com person id"), c("player_name", "string"),
+    c("position_group", "string"), c("position", "string"), c("game_id", "int64", False, "nba.com id without '00'"),
+    c("home_team", "string"), c("away_team", "string"), c("event_type", "string"), c("shot_made", "bool", False),
+    c("action_type", "string"), c("shot_type", "string"), c("basic_zone", "string", False), c("zone_name", "string"),
+    c("zone_abb", "string"), c("zone_range", "string"), c("loc_x", "float64"), c("loc_y", "float64"),
+    c("shot_distance", "int64"), c("quarter", "int64"), c("mins_left", "int64"), c("secs_left", "int64"),
+    c("source_game_date", "string", False, "game_date as shipped (MM-DD-YYYY)"), *_LINEAGE,
+)
+
+SCHEDULE = schema(
+    c("game_date", "date", False), c("game_id", "string", False), c("season", "int64", False, "start year"),
+    c("season_id", "string", False), c("game_type", "string", False), c("is_nba_game", "bool", False),
+    c("home_team_abbr", "string", False), c("away_team_abbr", "string", False),
+    c("team_rows", "int64", False, "official team rows found for the game"),
+    c("matchups_agree", "bool", False, "both team rows name the same home and away teams"), *_LINEAGE,
+)
+
+TEAM_OFFENSE_GAME_SUMMARY = schema(
+    c("game_date", "date", False), c("game_id", "string", False), c("season", "int64", False),
+    c("game_type", "string", False), c("team_id", "int64", False), c("team_abbr", "string", False),
+    c("opponent_abbr", "string"), c("is_home", "bool"), c("is_win", "bool"), c("points", "int64", False),
+    c("opponent_points", "int64"), *[c(s, "int64", False) for s in _STATS], c("tov", "int64", False),
+    c("pf", "int64", False), c("team_minutes", "int64", False), c("overtime_periods", "int64", False),
+    c("possessions", "float64", False), c("pace", "float64"), c("offensive_rating", "float64"),
+    c("defensive_rating", "float64", True, "the opponent's offensive rating"), c("ts_pct", "float64"),
+    c("efg_pct", "float64"),
+)
+
+PLAYER_GAME_SUMMARY = schema(
+    c("game_date", "date", False), c("game_id", "string", False, "stats.nba.com game id"),
+    c("player_id", "int64", False, "balldontlie player id"), c("nba_person_id", "int64"),
+    c("season", "int64", False), c("game_type", "string", False), c("bdl_game_id", "int64", False),
+    c("player_name", "string"), c("team_abbr", "string", False), c("opponent_abbr", "string"), c("is_home", "bool"),
+    c("minutes_raw", "string", True, "as shipped"), c("minutes_played", "float64", False, "decimal minutes"),
+    c("is_dnp", "bool", False, "no minutes and no box-score stats"), c("points", "int64", False),
+    *[c(s, "int64", False) for s in _STATS], c("tov", "int64", False), c("pf", "int64", False),
+    c("usage_rate", "float64", True, "NULL only when minutes_played is 0"), c("ts_pct", "float64"),
+    c("efg_pct", "float64"), c("points_per_minute", "float64"),
+    c("has_shot_data", "bool", False, "zone columns are NULL when false"),
+    *[c(f"{zone}_{kind}", "int64") for zone in ("paint", "mid_range", "three") for kind in ("attempts", "makes")],
+)

@@ -1,0 +1,22 @@
+"""The code location's single entry point: ``defs``."""
+
+import warnings
+
+import dagster as dg
+
+warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned asset checks are preview in 1.13
+
+from asset_checks import ALL_CHECKS  # noqa: E402
+from nba_assets import analytics, raw  # noqa: E402
+from nba_assets.jobs import all_tables_job, daily_refresh_schedule  # noqa: E402
+from resources.raw_source import RawSource, default_raw_dir  # noqa: E402
+from resources.warehouse import warehouse_io_manager  # noqa: E402
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([raw, analytics]),
+    asset_checks=ALL_CHECKS,
+    jobs=[all_tables_job],
+    schedules=[daily_refresh_schedule],
+    resources={"io_manager": warehouse_io_manager(), "raw_source": RawSource(raw_dir=default_raw_dir())},
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,49 @@
+"""Blocking across runs: no partition is built from an upstream partition whose latest
+blocking check failed with ERROR.
+
+Dagster's ``blocking=True`` stops downstream steps only inside the run that evaluated the
+check (DAGSTER-NOTES §3). Every downstream asset calls ``require_upstream_checks_passed``
+first, so a later run, a backfill or a schedule tick fails instead, naming the upstream asset,
+check and date. When the upstream partition is re-materialized and its checks pass, the latest
+evaluation is a pass and the gate opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import dagster as dg
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.event_api import PartitionKeyFilter
+
+
+class UpstreamCheckFailed(Exception):
+    """A partition was asked for while an upstream partition's blocking check had failed."""
+
+
+def failed_blocking_checks(instance: dg.DagsterInstance, check_keys: Iterable[dg.AssetCheckKey],
+                           partition_keys: Sequence[str]) -> list[tuple[dg.AssetCheckKey, str, str]]:
+    """(check, date, description) for every latest evaluation that failed with ERROR."""
+    storage = instance.event_log_storage
+    infos = storage.get_asset_check_partition_info(list(check_keys), partition_keys=list(partition_keys))
+    failed = []
+    for info in infos:
+        if info.latest_execution_status != AssetCheckExecutionRecordStatus.FAILED or info.partition_key is None:
+            continue
+        record = storage.get_latest_asset_check_execution_by_key(
+            [info.check_key], partition_filter=PartitionKeyFilter(key=info.partition_key))[info.check_key]
+        evaluation = record.event.dagster_event.event_specific_data if record.event else None
+        if evaluation is None or evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            failed.append((info.check_key, info.partition_key, getattr(evaluation, "description", "") or ""))
+    return sorted(failed, key=lambda f: (f[1], f[0].to_user_string()))
+
+
+def require_upstream_checks_passed(context: dg.AssetExecutionContext, check_keys: Iterable[dg.AssetCheckKey]) -> None:
+    failed = failed_blocking_checks(context.instance, check_keys, context.partition_keys)
+    if failed:
+        lines = [f"{key.asset_key.to_user_string()} check '{key.name}' failed on {date}: {desc}" for key, date, desc in failed]
+        raise UpstreamCheckFailed(
+            f"{context.assets_def.key.to_user_string()} not built for {len(failed)} blocked upstream partition(s):\n  "
+            + "\n  ".join(lines[:20]) + ("\n  ..." if len(lines) > 20 else "")
+            + "\nFix the upstream partition and re-materialize it; this asset then runs normally."
+        )

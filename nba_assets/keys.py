@@ -1,0 +1,12 @@
+"""Asset keys: key prefix = warehouse dataset, name = table name."""
+
+import dagster as dg
+
+RAW, ANALYTICS = "nba_raw", "nba_analytics"
+
+PLAYER_BOXSCORES = dg.AssetKey([RAW, "player_boxscores"])
+TEAM_BOXSCORES = dg.AssetKey([RAW, "team_boxscores"])
+SHOTS = dg.AssetKey([RAW, "shots"])
+SCHEDULE = dg.AssetKey([RAW, "schedule"])
+TEAM_OFFENSE_GAME_SUMMARY = dg.AssetKey([ANALYTICS, "team_offense_game_summary"])
+PLAYER_GAME_SUMMARY = dg.AssetKey([ANALYTICS, "player_game_summary"])

@@ -1,0 +1,58 @@
+"""``nba_raw``: the raw folder's rows per game date, values as shipped, plus lineage.
+
+Bad input (missing or unreadable file, missing column, wrong type, unparseable date or
+minutes) raises ``RawDataError`` naming file, column, row and value before anything is
+written, so no partition of the failing range is half-written.
+"""
+
+import dagster as dg
+import pandas as pd
+
+from nba_assets import contracts, keys
+from nba_assets.basketball.tables import build_schedule
+from nba_assets.common import partition_dates, table_asset_args
+from resources import raw_source as files
+from resources.raw_source import RawDataError, RawSource
+
+GROUP = "nba_raw"
+
+
+def _summary(frame: pd.DataFrame) -> dict:
+    return {"rows": len(frame), "source_file": frame["source_file"].iloc[0] if len(frame) else None}
+
+
+@dg.asset(**table_asset_args(keys.PLAYER_BOXSCORES, contracts.PLAYER_BOXSCORES,
+                             "balldontlie player box scores as shipped (raw minute strings, DNP rows).", GROUP))
+def player_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
+    frame = raw_source.read(files.PLAYER_BOXSCORES, partition_dates(context))
+    context.add_output_metadata(_summary(frame))
+    return frame
+
+
+@dg.asset(**table_asset_args(keys.TEAM_BOXSCORES, contracts.TEAM_BOXSCORES,
+                             "stats.nba.com team box scores, all game types (preseason and All-Star kept).", GROUP))
+def team_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
+    frame = raw_source.read(files.TEAM_BOXSCORES, partition_dates(context))
+    context.add_output_metadata(_summary(frame))
+    return frame
+
+
+@dg.asset(**table_asset_args(keys.SHOTS, contracts.SHOTS,
+                             "stats.nba.com shot chart rows. A folder or season without shots yields empty partitions.", GROUP))
+def shots(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
+    frame = raw_source.read(files.SHOTS, partition_dates(context))
+    context.add_output_metadata({**_summary(frame), "shots_file_present": raw_source.has(files.SHOTS)})
+    return frame
+
+
+@dg.asset(**table_asset_args(keys.SCHEDULE, contracts.SCHEDULE,
+                             "One row per game: date, season, game type, home and away teams (from the official team rows).",
+                             GROUP))
+def schedule(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
+    teams = raw_source.read(files.TEAM_BOXSCORES, partition_dates(context))
+    try:
+        frame = build_schedule(teams)
+    except ValueError as exc:
+        raise RawDataError(str(raw_source.path(files.TEAM_BOXSCORES)), str(exc)) from exc
+    context.add_output_metadata({"games": len(frame), "nba_games": int(frame["is_nba_game"].sum())})
+    return frame

@@ -1,0 +1,77 @@
+"""The summary ``make demo`` prints: rows per table, per-date check results, elapsed time."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+import duckdb
+
+from nba_assets.definitions import defs
+from nba_assets.gating import failed_blocking_checks
+from resources.warehouse import default_duckdb_path
+
+
+def table_rows(tables: list[dg.AssetKey]) -> dict[str, int | None]:
+    if os.environ.get("NBA_WAREHOUSE", "duckdb") != "duckdb":
+        return {t.to_user_string(): None for t in tables}
+    with duckdb.connect(default_duckdb_path(), read_only=True) as con:
+        out = {}
+        for t in tables:
+            try:
+                out[t.to_user_string()] = con.execute(f"SELECT count(*) FROM {t.path[0]}.{t.path[1]}").fetchall()[0][0]
+            except duckdb.CatalogException:
+                out[t.to_user_string()] = None
+        return out
+
+
+def check_results(instance: dg.DagsterInstance, keys: list[str]) -> dict[dg.AssetCheckKey, dict]:
+    """Per check: dates passed, and the failing dates split into ERROR and WARN with descriptions."""
+    from dagster._core.event_api import PartitionKeyFilter
+    from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus as S
+
+    storage = instance.event_log_storage
+    check_keys = sorted(defs.resolve_asset_graph().asset_check_keys, key=lambda k: k.to_user_string())
+    out = {}
+    for key in check_keys:
+        infos = [i for i in storage.get_asset_check_partition_info([key], partition_keys=keys) if i.partition_key]
+        failed = {}
+        for info in infos:
+            if info.latest_execution_status != S.FAILED:
+                continue
+            record = storage.get_latest_asset_check_execution_by_key(
+                [key], partition_filter=PartitionKeyFilter(key=info.partition_key))[key]
+            ev = record.event.dagster_event.event_specific_data
+            failed[info.partition_key] = (ev.severity.value, ev.description or "")
+        passed = sum(1 for i in infos if i.latest_execution_status == S.SUCCEEDED)
+        out[key] = {"passed": passed, "failed": dict(sorted(failed.items())), "evaluated": len(infos)}
+    return out
+
+
+def print_summary(instance: dg.DagsterInstance, report) -> None:
+    job = defs.resolve_job_def("all_tables")
+    tables = sorted(job.asset_layer.executable_asset_keys, key=lambda k: k.to_user_string())
+    print(f"\nBackfill of {len(report.keys)} partitions ({report.keys[0]} .. {report.keys[-1]}) in "
+          f"{report.seconds:.1f} s, {report.runs} run(s)")
+    print("\nRows per table")
+    for table, rows in table_rows(tables).items():
+        done = len(report.materialized.get(dg.AssetKey.from_user_string(table), ()))
+        print(f"  {table:45s} {rows if rows is not None else 'n/a':>9}  ({done} partitions materialized)")
+    print("\nChecks (per date: passed / failed)")
+    results = check_results(instance, report.keys)
+    for key, r in results.items():
+        errors = [d for d, (sev, _) in r["failed"].items() if sev == "ERROR"]
+        print(f"  {key.to_user_string():75s} {r['passed']:4d} passed {len(r['failed']):4d} failed"
+              + (f" ({len(errors)} ERROR)" if errors else ""))
+        for date, (severity, description) in r["failed"].items():
+            print(f"      {severity:5s} {description[:220]}")
+    if report.blocked:
+        print("\nPartitions not built because an upstream blocking check failed")
+        for asset, dates in report.blocked.items():
+            for date, reason in sorted(dates.items()):
+                print(f"  {asset.to_user_string()} {date}: {reason}")
+    if report.errors:
+        print("\nCould not run")
+        for error in report.errors:
+            print(f"  {error}")
+    print(f"\nElapsed: {report.seconds:.1f} s")
