@@ -14,8 +14,11 @@ message naming the upstream asset, check and date. Exit status: 0 when the graph
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -26,6 +29,7 @@ from nba_assets.gating import UpstreamCheckFailed, failed_blocking_checks
 from nba_assets.partitions import game_days
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+MIN_KEYS_PER_WORKER = 60  # below this a second process costs more than it saves
 
 
 @dataclass
@@ -78,7 +82,33 @@ def _record(report: BackfillReport, result: dg.ExecuteInProcessResult) -> None:
         report.errors.append(f"run {result.run_id[:8]} step {event.step_key}: {message}")
 
 
-def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | None = None) -> BackfillReport:
+def _chunk(first: str, last: str) -> tuple[dict[str, set[str]], list[str]]:
+    """One ranged run in a worker process, against the same instance and warehouse."""
+    report = BackfillReport(keys=[])
+    with dg.DagsterInstance.get() as instance:
+        _record(report, _run(defs.resolve_job_def("all_tables"), instance, first, last, None))
+    return {k.to_user_string(): v for k, v in report.materialized.items()}, report.errors
+
+
+def _first_pass(report: BackfillReport, instance: dg.DagsterInstance, job, workers: int) -> None:
+    """The whole range as one run, or as ``workers`` contiguous ranged runs in parallel processes."""
+    keys = report.keys
+    workers = max(1, min(workers, len(keys) // MIN_KEYS_PER_WORKER))
+    if workers == 1:
+        _record(report, _run(job, instance, keys[0], keys[-1], None))
+        return
+    bounds = [round(i * len(keys) / workers) for i in range(workers + 1)]
+    chunks = [(keys[a], keys[b - 1]) for a, b in zip(bounds, bounds[1:])]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for materialized, errors in pool.map(_chunk, *zip(*chunks)):
+            report.runs += 1
+            report.errors.extend(errors)
+            for key, partitions in materialized.items():
+                report.materialized.setdefault(dg.AssetKey.from_user_string(key), set()).update(partitions)
+
+
+def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | None = None,
+             workers: int = 1) -> BackfillReport:
     all_keys = game_days.get_partition_keys()
     keys = [k for k in all_keys if (start is None or k >= start) and (end is None or k <= end)]
     report = BackfillReport(keys=keys)
@@ -88,7 +118,7 @@ def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | 
     graph = defs.resolve_asset_graph()
     order = [k for k in graph.toposorted_asset_keys if k in job.asset_layer.executable_asset_keys]
     started = time.perf_counter()
-    _record(report, _run(job, instance, keys[0], keys[-1], None))
+    _first_pass(report, instance, job, workers)
     for asset in order:
         missing = [k for k in keys if k not in report.materialized.get(asset, set())]
         if not missing or report.errors:
@@ -120,11 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--start", help="first partition (YYYY-MM-DD); default: the first game date")
     parser.add_argument("--end", help="last partition (YYYY-MM-DD); default: the last game date")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="parallel ranged runs over contiguous halves of the range (default: CPU count)")
     args = parser.parse_args(argv)
     from nba_assets.summary import print_summary
 
     with dg.DagsterInstance.get() as instance:
-        report = backfill(instance, args.start, args.end)
+        report = backfill(instance, args.start, args.end, args.workers)
         print_summary(instance, report)
     return 0 if report.ran_to_end else 1
 

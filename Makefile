@@ -1,0 +1,32 @@
+# Two set-up commands on a fresh machine: `make demo` and `make test`. Both create .venv if missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+
+.PHONY: install demo test ui benchmark
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Materialize every table over every date in NBA_RAW_DIR, then print the summary.
+demo: $(STAMP)
+	mkdir -p "$(DAGSTER_HOME)"
+	test -f "$(DAGSTER_HOME)/dagster.yaml" || cp dagster_home/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
+	$(BIN)/nba-backfill
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# The Dagster UI on http://127.0.0.1:3000 with the project's own instance.
+ui: $(STAMP)
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/backfill_benchmark.py
