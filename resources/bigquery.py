@@ -1,0 +1,60 @@
+"""BigQuery warehouse (``NBA_WAREHOUSE=bigquery``): the same column contracts as DuckDB.
+
+Before the first load of a table it is created from the contract, partitioned by
+``game_date`` (a DATE), so the IO manager's per-partition DELETE prunes to one day. Column
+names are upper-cased because dagster-gcp upper-cases them on load and lower-cases them on read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import dagster as dg
+import pandas as pd
+from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
+from dagster_gcp_pandas import BigQueryPandasIOManager
+from dagster_gcp_pandas.bigquery.bigquery_pandas_type_handler import BigQueryPandasTypeHandler
+
+from resources.contract import warehouse_type
+from resources.warehouse import PARTITION_COLUMN, conform_input, conform_output
+
+
+def create_table_sql(table_slice: TableSlice, contract: dg.TableSchema) -> str:
+    columns = ", ".join(f"{c.name.upper()} {warehouse_type(c, 'bigquery')}"
+                        + ("" if c.constraints.nullable else " NOT NULL") for c in contract.columns)
+    partition = f" PARTITION BY {PARTITION_COLUMN.upper()}" if any(c.name == PARTITION_COLUMN for c in contract.columns) else ""
+    return f"CREATE TABLE IF NOT EXISTS `{table_slice.database}.{table_slice.schema}.{table_slice.table}` ({columns}){partition}"
+
+
+def to_load_frame(frame: pd.DataFrame, contract: dg.TableSchema) -> pd.DataFrame:
+    """DATE columns as ``datetime.date`` so the load job writes DATE, not TIMESTAMP."""
+    out = frame.copy()
+    for col in contract.columns:
+        if col.type == "date":
+            out[col.name] = out[col.name].dt.date.astype("object").where(out[col.name].notna(), None)
+    return out
+
+
+class ContractBigQueryPandasTypeHandler(BigQueryPandasTypeHandler):
+    def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: pd.DataFrame, connection):
+        frame, contract = conform_output(context, table_slice, obj)
+        connection.query(create_table_sql(table_slice, contract), project=table_slice.database).result()
+        super().handle_output(context, table_slice, to_load_frame(frame, contract), connection)
+
+    def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pd.DataFrame:
+        return conform_input(context, table_slice, super().load_input(context, table_slice, connection))
+
+
+class WarehouseBigQueryIOManager(BigQueryPandasIOManager):
+    @staticmethod
+    def type_handlers() -> Sequence[DbTypeHandler]:
+        return [ContractBigQueryPandasTypeHandler()]
+
+
+def warehouse_bigquery_io_manager() -> WarehouseBigQueryIOManager:
+    """``GCP_PROJECT`` (required), ``GCP_LOCATION`` (default US), ``GCP_CREDENTIALS`` (optional
+    base64 service-account JSON; otherwise application-default credentials)."""
+    credentials = dg.EnvVar("GCP_CREDENTIALS") if os.environ.get("GCP_CREDENTIALS") else None
+    return WarehouseBigQueryIOManager(project=dg.EnvVar("GCP_PROJECT"), location=os.environ.get("GCP_LOCATION", "US"),
+                                      gcp_credentials=credentials)
