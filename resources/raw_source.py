@@ -166,7 +166,8 @@ class RawSource(dg.ConfigurableResource):
         An optional file that is absent yields an empty frame with the expected columns.
         """
         if not spec.required and not self.has(spec):
-            frame = pd.DataFrame({c: pd.Series(dtype="object") for c in spec.columns})
+            dtypes = {INT: "int64", FLOAT: "float64", NUMBER: "float64", TEXT: "object", BOOL: "bool"}
+            frame = pd.DataFrame({c: pd.Series(dtype=dtypes[kind]) for c, kind in spec.columns.items()})
             rows = frame.assign(_game_date=pd.Series(dtype="datetime64[ns]"))
         else:
             frame = self.frame(spec)

@@ -116,7 +116,9 @@ class TransactionalDuckDbClient(DuckDbClient):
     @staticmethod
     @contextmanager
     def connect(context, table_slice):
-        with DuckDbClient.connect(context, table_slice) as conn:
+        connection = DuckDbClient.connect(context, table_slice)
+        conn = connection.__enter__()
+        try:
             conn.begin()
             try:
                 yield conn
@@ -124,6 +126,8 @@ class TransactionalDuckDbClient(DuckDbClient):
                 conn.rollback()
                 raise
             conn.commit()
+        finally:
+            conn.close()
 
     @staticmethod
     def delete_table_slice(context: dg.OutputContext, table_slice: TableSlice, connection) -> None:

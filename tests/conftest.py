@@ -19,12 +19,13 @@ import pytest
 
 from nba_assets.backfill import RANGE_END, RANGE_START
 from nba_assets.definitions import defs
+from nba_assets.jobs import all_tables_job
 from resources import raw_source as files
 from resources.raw_source import RawSource, default_raw_dir
 from resources.warehouse import WarehouseDuckDBIOManager
 
 REAL_RAW = default_raw_dir()  # the folder the partitions were built from (never written to)
-RAW_FILES = (files.PLAYER_BOXSCORES, files.TEAM_BOXSCORES, files.PLAYER_ID_CROSSWALK)
+RAW_FILES = (files.PLAYER_BOXSCORES, files.TEAM_BOXSCORES, files.SHOTS, files.PLAYER_ID_CROSSWALK)
 
 
 def make_resources(warehouse: str, raw_dir: str = REAL_RAW) -> dict:
@@ -36,15 +37,28 @@ class Pipeline:
 
     def __init__(self, instance: dg.DagsterInstance, warehouse: str):
         self.instance, self.warehouse = instance, warehouse
-        self.job = defs.resolve_job_def("all_tables")
+
+    def job(self, raw_dir: str, selection) -> tuple[dg.JobDefinition, dict]:
+        """(job, resources to pass). The whole graph runs the code location's own job with the
+        resources overridden per run. Dagster refuses that override together with an
+        ``asset_selection`` (the resolved job's assets carry the location's resources, and the
+        subset must match them by reference), so a subset runs the same assets, checks and job
+        definition in a ``Definitions`` built with the test's resources."""
+        res = make_resources(self.warehouse, raw_dir)
+        if selection is None:
+            return defs.resolve_job_def("all_tables"), res
+        local = dg.Definitions(assets=list(defs.assets), asset_checks=list(defs.asset_checks), jobs=[all_tables_job],
+                               resources=res, executor=dg.in_process_executor)
+        return local.resolve_job_def("all_tables"), None
 
     def run(self, first: str, last: str | None = None, raw_dir: str = REAL_RAW,
             selection: Iterable[dg.AssetKey] | None = None) -> dg.ExecuteInProcessResult:
         """One run: a single partition when ``first == last``, else the range as one run."""
         last = last or first
         kwargs = {"partition_key": first} if first == last else {"tags": {RANGE_START: first, RANGE_END: last}}
-        return self.job.execute_in_process(
-            instance=self.instance, raise_on_error=False, resources=make_resources(self.warehouse, raw_dir),
+        job, res = self.job(str(raw_dir), selection)
+        return job.execute_in_process(
+            instance=self.instance, raise_on_error=False, resources=res,
             asset_selection=list(selection) if selection is not None else None, **kwargs)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
@@ -103,15 +117,19 @@ def _real_frame(name: str) -> pd.DataFrame:
 
 
 def write_raw_folder(folder: Path, dates: list[str],
-                     mutate: Callable[[dict[str, pd.DataFrame]], None] | None = None) -> str:
-    """A raw folder with the real rows of ``dates`` (player and team box scores, crosswalk;
-    no shots), after ``mutate(frames)`` edits the frames keyed by file name in place."""
+                     mutate: Callable[[dict[str, pd.DataFrame]], None] | None = None, shots: bool = True) -> str:
+    """A raw folder with the real rows of ``dates`` (player and team box scores, shots unless
+    ``shots=False``, the whole crosswalk), after ``mutate(frames)`` edits the frames keyed by
+    file name in place."""
     folder.mkdir(parents=True, exist_ok=True)
     frames = {}
     for spec in RAW_FILES:
+        if spec is files.SHOTS and not shots:
+            continue
         real = _real_frame(spec.name)
         if spec.date_column:
-            real = real[real[spec.date_column].isin(dates)]
+            shipped = [pd.Timestamp(d).strftime(spec.date_format) for d in dates]
+            real = real[real[spec.date_column].isin(shipped)]
         frames[spec.name] = real.reset_index(drop=True).copy()
     if mutate:
         mutate(frames)
@@ -122,9 +140,9 @@ def write_raw_folder(folder: Path, dates: list[str],
 
 @pytest.fixture
 def raw_folder(tmp_path) -> Callable[..., str]:
-    """``raw_folder(dates, mutate=None, name="raw")`` -> path of a small modified raw folder."""
-    def make(dates: list[str], mutate=None, name: str = "raw") -> str:
-        return write_raw_folder(tmp_path / name, dates, mutate)
+    """``raw_folder(dates, mutate=None, name="raw", shots=True)`` -> path of a small modified raw folder."""
+    def make(dates: list[str], mutate=None, name: str = "raw", shots: bool = True) -> str:
+        return write_raw_folder(tmp_path / name, dates, mutate, shots)
     return make
 
 

@@ -5,15 +5,17 @@ would; bad-input tests use a small copy of a few real dates with one defect intr
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 import dagster as dg
+import duckdb
 import pandas as pd
 import pytest
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from asset_checks import blocking_check_keys
-from conftest import REAL_RAW, Pipeline, make_resources, real_frame, write_raw_folder
+from conftest import REAL_RAW, Pipeline, real_frame
 from nba_assets import contracts, keys
 from nba_assets.basketball.tables import build_schedule, build_team_offense
 from nba_assets.definitions import defs
@@ -22,7 +24,7 @@ from nba_assets.partitions import game_days
 from resources import raw_source as files
 from resources.contract import ContractViolation
 from resources.raw_source import RawSource
-from resources.warehouse import PARTITION_EXPR, WarehouseDuckDBIOManager
+from resources.warehouse import PARTITION_EXPR, TransactionalDuckDbClient, WarehouseDuckDBIOManager
 
 ALL_KEYS = game_days.get_partition_keys()
 # 2023-11-07 (US election day) has no game, so the week's partitions are 2023-11-01..06.
@@ -424,3 +426,25 @@ def test_points_mismatch_warns_names_the_team_game_and_does_not_block(pipeline, 
     assert later.success, step_failures(later)
     assert pipeline.query(f"SELECT points FROM nba_analytics.player_game_summary WHERE game_date = DATE '{D1}' "
                           f"AND player_id = {int(scorer['player_id'])}") == [(int(scorer["pts"]) - 1,)]
+
+
+# ---- failure paths -------------------------------------------------------------------------
+
+def test_failed_write_closes_the_warehouse_connection(tmp_path):
+    context = SimpleNamespace(resource_config={"database": str(tmp_path / "w.duckdb"), "connection_config": {}})
+    opened = []
+    with pytest.raises(ContractViolation):
+        with TransactionalDuckDbClient.connect(context, None) as conn:
+            opened.append(conn)
+            raise ContractViolation("write refused")
+    with pytest.raises(duckdb.ConnectionException):
+        opened[0].execute("SELECT 1")
+
+
+def test_raw_folder_without_shots_yields_empty_shot_partitions(pipeline, raw_folder):
+    result = pipeline.run(D1, raw_dir=raw_folder([D1], shots=False))
+    assert result.success, step_failures(result)
+    assert materialized(result)[keys.SHOTS] == {D1}
+    assert pipeline.counts(TABLES[keys.SHOTS]) == {}
+    assert pipeline.query(f"SELECT count(*), count(paint_attempts) FROM nba_analytics.player_game_summary "
+                          f"WHERE game_date = DATE '{D1}'")[0][1] == 0
