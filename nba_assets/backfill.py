@@ -60,10 +60,11 @@ def spans(keys: list[str], all_keys: list[str]) -> list[tuple[str, str]]:
 
 def _run(job, instance, first: str, last: str, selection) -> dg.ExecuteInProcessResult:
     tags = {"nba/backfill": "cli"}
-    kwargs = {"partition_key": first} if first == last else {"tags": {**tags, RANGE_START: first, RANGE_END: last}}
     if first == last:
-        kwargs["tags"] = tags
-    return job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection, **kwargs)
+        return job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection,
+                                      partition_key=first, tags=tags)
+    return job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection,
+                                  tags={**tags, RANGE_START: first, RANGE_END: last})
 
 
 def _record(report: BackfillReport, result: dg.ExecuteInProcessResult) -> None:
