@@ -5,6 +5,10 @@ for that partition). A ranged run (a backfill as one run) records each date's ev
 ``partition=date`` so the UI keeps per-date check history, then yields the result Dagster
 requires for the run itself: a range summary listing the failing dates, ERROR if any date
 failed with ERROR (which blocks downstream steps of that run) and WARN otherwise.
+
+Each per-date evaluation names the materialization it checked (as Dagster does for a
+single-partition check): the UI counts a check as passed or failed for a date only while it
+targets that date's latest materialization, and shows nothing otherwise.
 """
 
 from __future__ import annotations
@@ -12,25 +16,44 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 import dagster as dg
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,
+)
 
 from asset_checks.rules import ERROR, Outcome
 
 _SEVERITY = {"ERROR": dg.AssetCheckSeverity.ERROR, "WARN": dg.AssetCheckSeverity.WARN}
 
 
-def emit(context: dg.AssetCheckExecutionContext, spec: dg.AssetCheckSpec,
-         outcomes: Mapping[str, Outcome]) -> Iterator[dg.AssetCheckResult]:
+def latest_materializations(instance: dg.DagsterInstance, asset_key: dg.AssetKey,
+                            keys: list[str]) -> dict[str, AssetCheckEvaluationTargetMaterializationData]:
+    """The latest materialization of each partition in ``keys``, in two queries."""
+    ids = instance.event_log_storage.get_latest_storage_id_by_partition(
+        asset_key, dg.DagsterEventType.ASSET_MATERIALIZATION, set(keys))
+    if not ids:
+        return {}
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=asset_key, storage_ids=list(ids.values())), limit=len(ids)).records
+    return {r.partition_key: AssetCheckEvaluationTargetMaterializationData(
+        storage_id=r.storage_id, run_id=r.run_id, timestamp=r.timestamp) for r in records}
+
+
+def emit(context: dg.AssetCheckExecutionContext, spec: dg.AssetCheckSpec, outcomes: Mapping[str, Outcome],
+         targets: Mapping[str, AssetCheckEvaluationTargetMaterializationData] | None = None,
+         ) -> Iterator[dg.AssetCheckResult]:
     keys = list(context.partition_keys)
     if len(keys) == 1:
         o = outcomes[keys[0]]
         yield dg.AssetCheckResult(asset_key=spec.asset_key, check_name=spec.name, passed=o.passed,
                                   severity=_SEVERITY[o.severity], description=o.description, metadata=o.metadata)
         return
+    targets = targets if targets is not None else latest_materializations(context.instance, spec.asset_key, keys)
     for key in keys:
         o = outcomes[key]
         context.op_execution_context.log_event(dg.AssetCheckEvaluation(
             asset_key=spec.asset_key, check_name=spec.name, passed=o.passed, severity=_SEVERITY[o.severity],
-            description=o.description, metadata=o.metadata, partition=key, blocking=spec.blocking))
+            description=o.description, metadata=o.metadata, partition=key, blocking=spec.blocking,
+            target_materialization_data=targets.get(key)))
     failed = {k: outcomes[k] for k in keys if not outcomes[k].passed}
     errors = sorted(k for k, o in failed.items() if o.severity == ERROR)
     yield dg.AssetCheckResult(
@@ -43,6 +66,11 @@ def emit(context: dg.AssetCheckExecutionContext, spec: dg.AssetCheckSpec,
 
 
 def emit_all(context, specs: Mapping[str, dg.AssetCheckSpec], results: Mapping[str, Mapping[str, Outcome]]):
+    keys = list(context.partition_keys)
+    targets: dict[dg.AssetKey, dict] = {}
     for name, spec in specs.items():
-        if spec.key in context.selected_asset_check_keys:
-            yield from emit(context, spec, results[name])
+        if spec.key not in context.selected_asset_check_keys:
+            continue
+        if len(keys) > 1 and spec.asset_key not in targets:
+            targets[spec.asset_key] = latest_materializations(context.instance, spec.asset_key, keys)
+        yield from emit(context, spec, results[name], targets.get(spec.asset_key))

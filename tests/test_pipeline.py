@@ -87,6 +87,13 @@ def latest_evaluation(instance: dg.DagsterInstance, check: dg.AssetCheckKey, dat
     return record.event.dagster_event.event_specific_data
 
 
+def ui_status(instance: dg.DagsterInstance, check: dg.AssetCheckKey) -> dict[str, str]:
+    """date -> the check status the Dagster UI shows for it (the instance's asset check state)."""
+    state = instance.event_log_storage.get_asset_check_state([(check, game_days)])[check]
+    return {key: status.value for status, subset in state.subsets.items()
+            for key in subset.subset_value.get_partition_keys()}
+
+
 def check_keys() -> list[dg.AssetCheckKey]:
     return sorted(defs.resolve_job_def("all_tables").asset_layer.asset_graph.asset_check_keys,
                   key=lambda k: k.to_user_string())
@@ -151,6 +158,11 @@ def test_week_runs_end_to_end_as_one_run(week):
     status = {(i.check_key, i.partition_key): i.latest_execution_status for i in infos}
     assert set(status) == {(c, d) for c in checks for d in WEEK}
     assert set(status.values()) <= {AssetCheckExecutionRecordStatus.SUCCEEDED, AssetCheckExecutionRecordStatus.FAILED}
+    # ... and the UI shows each date's result, because each evaluation targets that date's materialization
+    for check in checks:
+        shown = ui_status(pipe.instance, check)
+        assert set(shown) == set(WEEK), (check.to_user_string(), shown)
+        assert set(shown.values()) <= {"SUCCEEDED", "FAILED"}
     # real data passes the blocking checks
     assert failed_blocking_checks(pipe.instance, checks, WEEK) == []
 
@@ -278,6 +290,7 @@ def test_failed_blocking_check_blocks_downstream_in_the_run_and_later_runs(block
     assert f"{int(dup['player_id'])}/{int(dup['game_id'])}" in bad.description
     good = latest_evaluation(pipe.instance, UNIQUE_PLAYER_GAMES, D2)
     assert good.passed
+    assert ui_status(pipe.instance, UNIQUE_PLAYER_GAMES) == {D1: "FAILED", D2: "SUCCEEDED"}
     assert [(k, d) for k, d, _ in failed_blocking_checks(pipe.instance, [UNIQUE_PLAYER_GAMES], [D1, D2])] == [
         (UNIQUE_PLAYER_GAMES, D1)]
 
