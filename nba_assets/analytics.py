@@ -11,7 +11,7 @@ from asset_checks import blocking_check_keys
 from nba_assets import contracts, keys
 from nba_assets.basketball.minutes import MinutesParseError
 from nba_assets.basketball.tables import build_player_game_summary, build_team_offense
-from nba_assets.common import table_asset_args
+from nba_assets.common import report_per_date, table_asset_args
 from nba_assets.gating import require_upstream_checks_passed
 from resources import raw_source as files
 from resources.raw_source import RawDataError, RawSource
@@ -29,7 +29,7 @@ def team_offense_game_summary(context: dg.AssetExecutionContext, team_boxscores:
                               schedule: pd.DataFrame) -> pd.DataFrame:
     require_upstream_checks_passed(context, blocking_check_keys(keys.TEAM_BOXSCORES, keys.SCHEDULE))
     frame = build_team_offense(team_boxscores, schedule)
-    context.add_output_metadata({"team_games": len(frame), "games": frame["game_id"].nunique()})
+    report_per_date(context, frame, games=lambda f: f["game_id"].nunique())
     return frame
 
 
@@ -51,10 +51,9 @@ def player_game_summary(context: dg.AssetExecutionContext, raw_source: RawSource
         frame, unmatched = build_player_game_summary(player_boxscores, team_offense_game_summary, shots, crosswalk)
     except MinutesParseError as exc:
         raise RawDataError(keys.PLAYER_BOXSCORES.to_user_string(), str(exc), "min", exc.row, exc.value) from exc
-    context.add_output_metadata({
-        "player_games": len(frame), "dnp_rows": int(frame["is_dnp"].sum()),
-        "rows_with_shot_data": int(frame["has_shot_data"].sum()),
-        "unjoined_player_rows": int(unmatched["player_rows"].sum()) if len(unmatched) else 0,
-        "unjoined_team_games": len(unmatched),
-    })
+    report_per_date(context, frame, dnp_rows=lambda f: f["is_dnp"].sum(),
+                    rows_with_shot_data=lambda f: f["has_shot_data"].sum())
+    if len(unmatched):
+        context.log.warning(f"{int(unmatched['player_rows'].sum())} player rows in {len(unmatched)} team-games "
+                            "joined no official team row and were left out (named by the team_join check)")
     return frame

@@ -1,8 +1,10 @@
 """Settings shared by every date-partitioned table asset."""
 
+from collections.abc import Callable
 from datetime import date
 
 import dagster as dg
+import pandas as pd
 
 from nba_assets.partitions import game_days
 from resources.warehouse import PARTITION_EXPR
@@ -20,3 +22,18 @@ def table_asset_args(key: dg.AssetKey, contract: dg.TableSchema, description: st
 
 def partition_dates(context) -> list[date]:
     return [date.fromisoformat(k) for k in context.partition_keys]
+
+
+def report_per_date(context: dg.AssetExecutionContext, frame: pd.DataFrame,
+                    **metrics: Callable[[pd.DataFrame], int]) -> None:
+    """Attach each date's own row count (and ``metrics``) to that date's materialization.
+
+    A ranged run materializes every date of its range at once; metadata added with
+    ``add_output_metadata`` would repeat the whole range's totals on every date."""
+    by_date = dict(tuple(frame.groupby(pd.to_datetime(frame["game_date"]).dt.strftime("%Y-%m-%d")))) if len(frame) else {}
+    empty = frame.iloc[0:0]
+    for key in context.partition_keys:
+        rows = by_date.get(key, empty)
+        context.add_asset_metadata(
+            {"dagster/partition_row_count": len(rows), **{name: int(f(rows)) for name, f in metrics.items()}},
+            partition_key=key)

@@ -10,22 +10,18 @@ import pandas as pd
 
 from nba_assets import contracts, keys
 from nba_assets.basketball.tables import build_schedule
-from nba_assets.common import partition_dates, table_asset_args
+from nba_assets.common import partition_dates, report_per_date, table_asset_args
 from resources import raw_source as files
 from resources.raw_source import RawDataError, RawSource
 
 GROUP = "nba_raw"
 
 
-def _summary(frame: pd.DataFrame) -> dict:
-    return {"rows": len(frame), "source_file": frame["source_file"].iloc[0] if len(frame) else None}
-
-
 @dg.asset(**table_asset_args(keys.PLAYER_BOXSCORES, contracts.PLAYER_BOXSCORES,
                              "balldontlie player box scores as shipped (raw minute strings, DNP rows).", GROUP))
 def player_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
     frame = raw_source.read(files.PLAYER_BOXSCORES, partition_dates(context))
-    context.add_output_metadata(_summary(frame))
+    report_per_date(context, frame)
     return frame
 
 
@@ -33,7 +29,7 @@ def player_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -
                              "stats.nba.com team box scores, all game types (preseason and All-Star kept).", GROUP))
 def team_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
     frame = raw_source.read(files.TEAM_BOXSCORES, partition_dates(context))
-    context.add_output_metadata(_summary(frame))
+    report_per_date(context, frame)
     return frame
 
 
@@ -41,7 +37,9 @@ def team_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> 
                              "stats.nba.com shot chart rows. A folder or season without shots yields empty partitions.", GROUP))
 def shots(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
     frame = raw_source.read(files.SHOTS, partition_dates(context))
-    context.add_output_metadata({**_summary(frame), "shots_file_present": raw_source.has(files.SHOTS)})
+    report_per_date(context, frame)
+    if not raw_source.has(files.SHOTS):
+        context.log.warning(f"no shots file in {raw_source.raw_dir}: shot partitions are empty and zone columns NULL")
     return frame
 
 
@@ -54,5 +52,5 @@ def schedule(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.Dat
         frame = build_schedule(teams)
     except ValueError as exc:
         raise RawDataError(str(raw_source.path(files.TEAM_BOXSCORES)), str(exc)) from exc
-    context.add_output_metadata({"games": len(frame), "nba_games": int(frame["is_nba_game"].sum())})
+    report_per_date(context, frame, nba_games=lambda f: f["is_nba_game"].sum())
     return frame

@@ -68,6 +68,8 @@ def _cast(values: pd.Series, logical_type: str, table: str, name: str) -> pd.Ser
                 raise _fail(table, name, "date with a time of day", values, has_time)
         return out
     if logical_type == "string":
+        if pd.api.types.infer_dtype(values[present], skipna=False) in ("string", "empty"):
+            return values.astype("object").where(present, None)
         is_text = values.map(lambda v: isinstance(v, str)) | ~present
         if not is_text.all():
             raise _fail(table, name, "expected text", values, ~is_text)

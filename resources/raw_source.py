@@ -97,6 +97,14 @@ _KIND_CHECKS = {
 }
 
 
+def _all_text(values: pd.Series) -> bool:
+    """Every value is a str or None (NaN is not text). Type inference runs in C; only the
+    nulls are looked at one by one."""
+    nulls = values.isna()
+    return (pd.api.types.infer_dtype(values[~nulls], skipna=False) in ("string", "empty")
+            and all(v is None for v in values[nulls]))
+
+
 def _first_bad(values: pd.Series, ok: pd.Series) -> tuple[object, object]:
     label = ok[~ok].index[0]
     return label, values[label]
@@ -108,6 +116,8 @@ def _validate(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataFrame:
             raise RawDataError(str(path), f"required column is missing (has: {', '.join(map(str, df.columns))})", column)
         dtype = df[column].dtype
         if kind == TEXT and pd.api.types.is_object_dtype(dtype):
+            if _all_text(df[column]):
+                continue
             is_text = df[column].map(lambda v: v is None or isinstance(v, str))
             if not is_text.all():
                 row, value = _first_bad(df[column], is_text)

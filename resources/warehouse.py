@@ -90,8 +90,6 @@ class ContractDuckDBPandasTypeHandler(DbTypeHandler[pd.DataFrame]):
                 connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _nba_frame")
             finally:
                 connection.unregister("_nba_frame")
-        row_count = {"dagster/partition_row_count" if context.has_partition_key else "dagster/row_count": len(frame)}
-        context.add_output_metadata({**row_count, "rows_written": len(frame)})
 
     def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pd.DataFrame:
         if table_slice.partition_dimensions and len(context.asset_partition_keys) == 0:

@@ -142,6 +142,11 @@ def test_week_runs_end_to_end_as_one_run(week):
         counts = pipe.counts(table)
         assert sorted(counts) == WEEK, (table, counts)
         assert all(n > 0 for n in counts.values()), (table, counts)
+    # each date's materialization carries that date's own row count, not the range's
+    for event in result.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization
+        table = TABLES[mat.asset_key]
+        assert mat.metadata["dagster/partition_row_count"].value == pipe.counts(table)[mat.partition], (table, mat.partition)
     # the partition column is a real DATE in every table
     types = pipe.query("SELECT table_schema || '.' || table_name, data_type FROM information_schema.columns "
                        "WHERE column_name = 'game_date'")
