@@ -6,9 +6,10 @@ import pandas as pd
 
 from asset_checks import rules
 from asset_checks import thresholds as th
-from asset_checks.emit import emit_all
+from asset_checks.emit import emit_all, latest_materialization_records
 from asset_checks.specs import spec
 from nba_assets import keys
+from nba_assets.partitions import game_days
 from nba_assets.basketball.tables import match_player_rows
 
 TEAM = keys.TEAM_OFFENSE_GAME_SUMMARY
@@ -16,9 +17,10 @@ PLAYER = keys.PLAYER_GAME_SUMMARY
 ISOLATED = (f"WARN when at most {th.MAX_ISOLATED_TEAM_GAMES} team-games (and at most {th.MAX_ISOLATED_SHARE:.0%} of the "
             "date's team-games) are affected: isolated balldontlie source defects, named game by game, that must not "
             "block every pre-game window containing the date. ERROR (blocking) beyond that: a partial load or broken join.")
-REGRESSION = (f"WARN only: date-level means against the trailing {th.REGRESSION_WINDOW} dates with data loaded in "
-              f"the same run; |z| > {th.REGRESSION_MAX_Z:.0f} is suspicious even when absolute checks pass. A run "
-              "with too few earlier dates reports 'not compared'.")
+REGRESSION = (f"WARN only: date-level means against the trailing {th.REGRESSION_WINDOW} game dates (this run's "
+              "earlier dates, else the metrics recorded on each earlier date's latest materialization); "
+              f"|z| > {th.REGRESSION_MAX_Z:.0f} is suspicious even when absolute checks pass. Fewer than "
+              f"{th.REGRESSION_MIN_HISTORY} earlier dates with data: 'not compared'.")
 
 TEAM_READS = (keys.SCHEDULE,)
 PLAYER_READS = (TEAM, keys.SCHEDULE, keys.PLAYER_BOXSCORES)
@@ -52,27 +54,40 @@ PLAYER_SPECS = {
 }
 
 
+def _with_trailing(context: dg.AssetCheckExecutionContext, asset: dg.AssetKey, metrics: pd.DataFrame) -> pd.DataFrame:
+    """``metrics`` of this run's dates, preceded by those of the trailing window's earlier game
+    dates as recorded on their latest materializations (a one-date daily run compares too)."""
+    if not any(spec.key in context.selected_asset_check_keys for spec in REGRESSION_SPECS.values()):
+        return metrics
+    all_keys = game_days.get_partition_keys()
+    first = all_keys.index(context.partition_keys[0])
+    trailing = all_keys[max(0, first - 2 * th.REGRESSION_WINDOW):first]  # preseason-only dates have no rows
+    records = latest_materialization_records(context.instance, asset, trailing)
+    earlier = pd.DataFrame.from_dict(
+        {k: {m: r.asset_materialization.metadata[m].value for m in metrics.columns
+             if m in r.asset_materialization.metadata} for k, r in records.items()}, orient="index")
+    return pd.concat([earlier.reindex(columns=metrics.columns).astype(float), metrics]) if len(earlier) else metrics
+
+
 @dg.multi_asset_check(specs=list(TEAM_SPECS.values()), name="team_offense_game_summary_checks",
-                      ins={"history": dg.AssetIn(TEAM), "schedule": dg.AssetIn(keys.SCHEDULE)})
-def team_offense_game_summary_checks(context: dg.AssetCheckExecutionContext, history: pd.DataFrame, schedule: pd.DataFrame):
+                      ins={"team": dg.AssetIn(TEAM), "schedule": dg.AssetIn(keys.SCHEDULE)})
+def team_offense_game_summary_checks(context: dg.AssetCheckExecutionContext, team: pd.DataFrame, schedule: pd.DataFrame):
     dates = list(context.partition_keys)
-    team = history
     yield from emit_all(context, TEAM_SPECS, {
         "unique_keys": rules.unique_keys(team, ["game_id", "team_abbr"], dates, "team-game"),
         "schedule_complete": rules.team_schedule_complete(team, schedule, dates),
         "value_ranges": rules.team_value_ranges(team, dates),
         "coverage": rules.team_coverage(team, dates),
-        "regression_vs_trailing_30d": rules.regression(rules.team_metrics(history), dates),
+        "regression_vs_trailing_30d": rules.regression(_with_trailing(context, TEAM, rules.team_metrics(team)), dates),
     })
 
 
 @dg.multi_asset_check(specs=list(PLAYER_SPECS.values()), name="player_game_summary_checks",
-                      ins={"history": dg.AssetIn(PLAYER), "team": dg.AssetIn(TEAM),
+                      ins={"players": dg.AssetIn(PLAYER), "team": dg.AssetIn(TEAM),
                            "schedule": dg.AssetIn(keys.SCHEDULE), "raw_players": dg.AssetIn(keys.PLAYER_BOXSCORES)})
-def player_game_summary_checks(context: dg.AssetCheckExecutionContext, history: pd.DataFrame, team: pd.DataFrame,
+def player_game_summary_checks(context: dg.AssetCheckExecutionContext, players: pd.DataFrame, team: pd.DataFrame,
                                schedule: pd.DataFrame, raw_players: pd.DataFrame):
     dates = list(context.partition_keys)
-    players = history
     _, unmatched = match_player_rows(raw_players, team)
     yield from emit_all(context, PLAYER_SPECS, {
         "unique_keys": rules.unique_keys(players, ["game_id", "player_id"], dates, "player-game"),
@@ -81,9 +96,10 @@ def player_game_summary_checks(context: dg.AssetCheckExecutionContext, history: 
         "coverage": rules.player_coverage(players, dates),
         "value_ranges": rules.player_value_ranges(players, team, dates),
         "points_match_team": rules.points_match_team(players, team, schedule, dates),
-        "regression_vs_trailing_30d": rules.regression(rules.player_metrics(history), dates),
+        "regression_vs_trailing_30d": rules.regression(_with_trailing(context, PLAYER, rules.player_metrics(players)), dates),
     })
 
 
+REGRESSION_SPECS = {"team": TEAM_SPECS["regression_vs_trailing_30d"], "player": PLAYER_SPECS["regression_vs_trailing_30d"]}
 SPECS = {**{f"team.{k}": v for k, v in TEAM_SPECS.items()}, **{f"player.{k}": v for k, v in PLAYER_SPECS.items()}}
 CHECKS = [team_offense_game_summary_checks, player_game_summary_checks]

@@ -25,17 +25,23 @@ from asset_checks.rules import ERROR, Outcome
 _SEVERITY = {"ERROR": dg.AssetCheckSeverity.ERROR, "WARN": dg.AssetCheckSeverity.WARN}
 
 
-def latest_materializations(instance: dg.DagsterInstance, asset_key: dg.AssetKey,
-                            keys: list[str]) -> dict[str, AssetCheckEvaluationTargetMaterializationData]:
-    """The latest materialization of each partition in ``keys``, in two queries."""
+def latest_materialization_records(instance: dg.DagsterInstance, asset_key: dg.AssetKey,
+                                   keys: list[str]) -> dict[str, dg.EventLogRecord]:
+    """The latest materialization record of each partition in ``keys`` that has one, in two queries."""
     ids = instance.event_log_storage.get_latest_storage_id_by_partition(
         asset_key, dg.DagsterEventType.ASSET_MATERIALIZATION, set(keys))
     if not ids:
         return {}
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=asset_key, storage_ids=list(ids.values())), limit=len(ids)).records
-    return {r.partition_key: AssetCheckEvaluationTargetMaterializationData(
-        storage_id=r.storage_id, run_id=r.run_id, timestamp=r.timestamp) for r in records}
+    return {r.partition_key: r for r in records}
+
+
+def latest_materializations(instance: dg.DagsterInstance, asset_key: dg.AssetKey,
+                            keys: list[str]) -> dict[str, AssetCheckEvaluationTargetMaterializationData]:
+    return {k: AssetCheckEvaluationTargetMaterializationData(storage_id=r.storage_id, run_id=r.run_id,
+                                                              timestamp=r.timestamp)
+            for k, r in latest_materialization_records(instance, asset_key, keys).items()}
 
 
 def emit(context: dg.AssetCheckExecutionContext, spec: dg.AssetCheckSpec, outcomes: Mapping[str, Outcome],

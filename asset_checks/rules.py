@@ -275,7 +275,12 @@ def team_metrics(team: pd.DataFrame) -> pd.DataFrame:
 
 def player_metrics(players: pd.DataFrame) -> pd.DataFrame:
     played = players["minutes_played"] > 0
-    g = players.assign(played=played, usage_ok=players["usage_rate"].notna() | ~played).groupby(day(players["game_date"]))
-    return pd.DataFrame({"rows_per_team_game": g.size() / g.apply(lambda x: x[["game_id", "team_abbr"]].drop_duplicates().shape[0]),
-                         "share_played": g["played"].mean(), "usage_coverage": g["usage_ok"].mean(),
-                         "mean_minutes_played": players[played].groupby(day(players.loc[played, "game_date"]))["minutes_played"].mean()})
+    frame = pd.DataFrame({"date": day(players["game_date"]), "played": played,
+                          "usage_ok": players["usage_rate"].notna() | ~played,
+                          "minutes": players["minutes_played"].where(played),
+                          "team_game": players["game_id"].astype(str) + "/" + players["team_abbr"].astype(str)})
+    g = frame.groupby("date")
+    out = pd.DataFrame({"rows_per_team_game": g.size() / g["team_game"].nunique(),
+                        "share_played": g["played"].mean(), "usage_coverage": g["usage_ok"].mean(),
+                        "mean_minutes_played": g["minutes"].mean()})
+    return out.astype(float)

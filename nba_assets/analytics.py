@@ -7,7 +7,7 @@ builders in ``nba_assets.basketball.tables``.
 import dagster as dg
 import pandas as pd
 
-from asset_checks import blocking_check_keys
+from asset_checks import blocking_check_keys, rules
 from nba_assets import contracts, keys
 from nba_assets.basketball.minutes import MinutesParseError
 from nba_assets.basketball.tables import build_player_game_summary, build_team_offense
@@ -29,7 +29,7 @@ def team_offense_game_summary(context: dg.AssetExecutionContext, team_boxscores:
                               schedule: pd.DataFrame) -> pd.DataFrame:
     require_upstream_checks_passed(context, blocking_check_keys(keys.TEAM_BOXSCORES, keys.SCHEDULE))
     frame = build_team_offense(team_boxscores, schedule)
-    report_per_date(context, frame, games=lambda f: f["game_id"].nunique())
+    report_per_date(context, frame, rules.team_metrics(frame), games=lambda f: f["game_id"].nunique())
     return frame
 
 
@@ -51,7 +51,7 @@ def player_game_summary(context: dg.AssetExecutionContext, raw_source: RawSource
         frame, unmatched = build_player_game_summary(player_boxscores, team_offense_game_summary, shots, crosswalk)
     except MinutesParseError as exc:
         raise RawDataError(keys.PLAYER_BOXSCORES.to_user_string(), str(exc), "min", exc.row, exc.value) from exc
-    report_per_date(context, frame, dnp_rows=lambda f: f["is_dnp"].sum(),
+    report_per_date(context, frame, rules.player_metrics(frame), dnp_rows=lambda f: f["is_dnp"].sum(),
                     rows_with_shot_data=lambda f: f["has_shot_data"].sum())
     if len(unmatched):
         context.log.warning(f"{int(unmatched['player_rows'].sum())} player rows in {len(unmatched)} team-games "

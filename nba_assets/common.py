@@ -25,8 +25,9 @@ def partition_dates(context) -> list[date]:
 
 
 def report_per_date(context: dg.AssetExecutionContext, frame: pd.DataFrame,
-                    **metrics: Callable[[pd.DataFrame], int]) -> None:
-    """Attach each date's own row count (and ``metrics``) to that date's materialization.
+                    per_date: pd.DataFrame | None = None, **counts: Callable[[pd.DataFrame], int]) -> None:
+    """Attach each date's own row count, ``counts`` and the numeric columns of ``per_date``
+    (indexed by ``YYYY-MM-DD``) to that date's materialization.
 
     A ranged run materializes every date of its range at once; metadata added with
     ``add_output_metadata`` would repeat the whole range's totals on every date."""
@@ -34,6 +35,7 @@ def report_per_date(context: dg.AssetExecutionContext, frame: pd.DataFrame,
     empty = frame.iloc[0:0]
     for key in context.partition_keys:
         rows = by_date.get(key, empty)
-        context.add_asset_metadata(
-            {"dagster/partition_row_count": len(rows), **{name: int(f(rows)) for name, f in metrics.items()}},
-            partition_key=key)
+        metadata = {"dagster/partition_row_count": len(rows), **{name: int(f(rows)) for name, f in counts.items()}}
+        if per_date is not None and key in per_date.index:
+            metadata.update({name: float(v) for name, v in per_date.loc[key].items() if pd.notna(v)})
+        context.add_asset_metadata(metadata, partition_key=key)

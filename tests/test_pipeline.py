@@ -20,6 +20,7 @@ from nba_assets import contracts, keys
 from nba_assets.basketball.tables import build_schedule, build_team_offense
 from nba_assets.definitions import defs
 from nba_assets.gating import UpstreamCheckFailed, failed_blocking_checks
+from asset_checks.emit import latest_materialization_records
 from nba_assets.partitions import game_days
 from resources import raw_source as files
 from resources.contract import ContractViolation
@@ -466,3 +467,22 @@ def test_raw_folder_without_shots_yields_empty_shot_partitions(pipeline, raw_fol
     assert pipeline.counts(TABLES[keys.SHOTS]) == {}
     assert pipeline.query(f"SELECT count(*), count(paint_attempts) FROM nba_analytics.player_game_summary "
                           f"WHERE game_date = DATE '{D1}'")[0][1] == 0
+
+
+# ---- regression check across runs ----------------------------------------------------------
+
+def test_regression_check_of_a_one_date_run_compares_with_earlier_runs(pipeline):
+    earlier = [k for k in ALL_KEYS if "2023-10-24" <= k <= "2023-11-06"]
+    day = ALL_KEYS[ALL_KEYS.index(earlier[-1]) + 1]
+    assert pipeline.run(earlier[0], earlier[-1]).success
+    single = pipeline.run(day)
+    assert single.success, step_failures(single)
+    for asset, metric in ((keys.TEAM_OFFENSE_GAME_SUMMARY, "mean_points"), (keys.PLAYER_GAME_SUMMARY, "share_played")):
+        check = dg.AssetCheckKey(asset, "regression_vs_trailing_30d")
+        evaluation = latest_evaluation(pipeline.instance, check, day)
+        assert "not compared" not in evaluation.description, evaluation.description
+        assert evaluation.metadata["history"].value == len(earlier)
+        assert f"{metric}_trailing_mean" in evaluation.metadata
+        # the metric is on each date's materialization, where the next run finds it
+        record = latest_materialization_records(pipeline.instance, asset, [day])[day]
+        assert metric in record.asset_materialization.metadata
