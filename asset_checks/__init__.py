@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from asset_checks import analytics_checks, raw_checks
+from asset_checks import analytics_checks, precompute_checks, raw_checks
 
-ALL_CHECKS = [*raw_checks.CHECKS, *analytics_checks.CHECKS]
-_ALL_SPECS = [*raw_checks.SPECS.values(), *analytics_checks.SPECS.values()]
+ALL_CHECKS = [*raw_checks.CHECKS, *analytics_checks.CHECKS, *precompute_checks.CHECKS]
+_ALL_SPECS = [*raw_checks.SPECS.values(), *analytics_checks.SPECS.values(), *precompute_checks.SPECS.values()]
 
 
 def blocking_check_keys(*assets: dg.AssetKey) -> list[dg.AssetCheckKey]:

@@ -6,10 +6,9 @@ import pandas as pd
 
 from asset_checks import rules
 from asset_checks import thresholds as th
-from asset_checks.emit import emit_all, latest_materialization_records
+from asset_checks.emit import emit_all, with_trailing
 from asset_checks.specs import spec
 from nba_assets import keys
-from nba_assets.partitions import game_days
 from nba_assets.basketball.tables import match_player_rows
 
 TEAM = keys.TEAM_OFFENSE_GAME_SUMMARY
@@ -54,21 +53,6 @@ PLAYER_SPECS = {
 }
 
 
-def _with_trailing(context: dg.AssetCheckExecutionContext, asset: dg.AssetKey, metrics: pd.DataFrame) -> pd.DataFrame:
-    """``metrics`` of this run's dates, preceded by those of the trailing window's earlier game
-    dates as recorded on their latest materializations (a one-date daily run compares too)."""
-    if not any(spec.key in context.selected_asset_check_keys for spec in REGRESSION_SPECS.values()):
-        return metrics
-    all_keys = game_days.get_partition_keys()
-    first = all_keys.index(context.partition_keys[0])
-    trailing = all_keys[max(0, first - 2 * th.REGRESSION_WINDOW):first]  # preseason-only dates have no rows
-    records = latest_materialization_records(context.instance, asset, trailing)
-    earlier = pd.DataFrame.from_dict(
-        {k: {m: r.asset_materialization.metadata[m].value for m in metrics.columns
-             if m in r.asset_materialization.metadata} for k, r in records.items()}, orient="index")
-    return pd.concat([earlier.reindex(columns=metrics.columns).astype(float), metrics]) if len(earlier) else metrics
-
-
 @dg.multi_asset_check(specs=list(TEAM_SPECS.values()), name="team_offense_game_summary_checks",
                       ins={"team": dg.AssetIn(TEAM), "schedule": dg.AssetIn(keys.SCHEDULE)})
 def team_offense_game_summary_checks(context: dg.AssetCheckExecutionContext, team: pd.DataFrame, schedule: pd.DataFrame):
@@ -78,7 +62,7 @@ def team_offense_game_summary_checks(context: dg.AssetCheckExecutionContext, tea
         "schedule_complete": rules.team_schedule_complete(team, schedule, dates),
         "value_ranges": rules.team_value_ranges(team, dates),
         "coverage": rules.team_coverage(team, dates),
-        "regression_vs_trailing_30d": rules.regression(_with_trailing(context, TEAM, rules.team_metrics(team)), dates),
+        "regression_vs_trailing_30d": rules.regression(with_trailing(context, TEAM_SPECS["regression_vs_trailing_30d"], TEAM, rules.team_metrics(team)), dates),
     })
 
 
@@ -96,10 +80,9 @@ def player_game_summary_checks(context: dg.AssetCheckExecutionContext, players: 
         "coverage": rules.player_coverage(players, dates),
         "value_ranges": rules.player_value_ranges(players, team, dates),
         "points_match_team": rules.points_match_team(players, team, schedule, dates),
-        "regression_vs_trailing_30d": rules.regression(_with_trailing(context, PLAYER, rules.player_metrics(players)), dates),
+        "regression_vs_trailing_30d": rules.regression(with_trailing(context, PLAYER_SPECS["regression_vs_trailing_30d"], PLAYER, rules.player_metrics(players)), dates),
     })
 
 
-REGRESSION_SPECS = {"team": TEAM_SPECS["regression_vs_trailing_30d"], "player": PLAYER_SPECS["regression_vs_trailing_30d"]}
 SPECS = {**{f"team.{k}": v for k, v in TEAM_SPECS.items()}, **{f"player.{k}": v for k, v in PLAYER_SPECS.items()}}
 CHECKS = [team_offense_game_summary_checks, player_game_summary_checks]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 import dagster as dg
+import pandas as pd
 from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData,
 )
@@ -80,3 +81,21 @@ def emit_all(context, specs: Mapping[str, dg.AssetCheckSpec], results: Mapping[s
         if len(keys) > 1 and spec.asset_key not in targets:
             targets[spec.asset_key] = latest_materializations(context.instance, spec.asset_key, keys)
         yield from emit(context, spec, results[name], targets.get(spec.asset_key))
+
+
+def with_trailing(context, regression_spec: dg.AssetCheckSpec, asset: dg.AssetKey, metrics: pd.DataFrame) -> pd.DataFrame:
+    """``metrics`` (one row per date of this run) preceded by the trailing window's earlier game
+    dates, as recorded on their latest materializations, so a one-date run is compared too."""
+    from asset_checks.thresholds import REGRESSION_WINDOW
+    from nba_assets.partitions import game_days
+
+    if regression_spec.key not in context.selected_asset_check_keys:
+        return metrics
+    all_keys = game_days.get_partition_keys()
+    first = all_keys.index(context.partition_keys[0])
+    trailing = all_keys[max(0, first - 2 * REGRESSION_WINDOW):first]  # preseason-only dates have no rows
+    records = latest_materialization_records(context.instance, asset, trailing)
+    earlier = pd.DataFrame.from_dict(
+        {k: {m: r.asset_materialization.metadata[m].value for m in metrics.columns
+             if m in r.asset_materialization.metadata} for k, r in records.items()}, orient="index")
+    return pd.concat([earlier.reindex(columns=metrics.columns).astype(float), metrics]) if len(earlier) else metrics

@@ -30,3 +30,7 @@ HIGH_USAGE_MIN_MINUTES = 10.0
 REGRESSION_WINDOW = 30  # trailing partitions compared against (WARN only)
 REGRESSION_MIN_HISTORY = 10  # dates with data needed before the comparison means anything
 REGRESSION_MAX_Z = 4.0  # |value - trailing mean| / trailing std above this warns
+
+# ---- nba_precompute --------------------------------------------------------------------------
+LEAKAGE_SAMPLE_PER_DATE = 5  # rows per date recomputed row by row from games strictly before D
+LEAKAGE_TOLERANCE = 1e-6  # float noise between the vectorised and the row-by-row computation

@@ -76,3 +76,50 @@ PLAYER_GAME_SUMMARY = schema(
     c("has_shot_data", "bool", False, "zone columns are NULL when false"),
     *[c(f"{zone}_{kind}", "int64") for zone in ("paint", "mid_range", "three") for kind in ("attempts", "makes")],
 )
+
+# ---- nba_precompute: as of game_date D, from games strictly before D -------------------------
+_ZONES = ("paint", "mid_range", "three")
+_AS_OF = [c("game_date", "date", False, "D: values use only games before D"),
+          c("is_bootstrap", "bool", False, "first 14 days of the season: thin windows expected")]
+_PLAYER_ID = [c("player_id", "int64", False), c("season", "int64", False), c("game_id", "string", False, "D's game"),
+              c("team_abbr", "string", False), c("opponent_abbr", "string")]
+
+PLAYER_ROLLING_STATS = schema(
+    *_AS_OF, *_PLAYER_ID, c("player_name", "string"), c("is_home", "bool"),
+    c("games_played_season", "int64", False, "played games this season before D"),
+    *[c(n, "float64", True, "NULL before the player's first played game of the season") for n in
+      ("points_l5", "points_l10", "points_season", "points_std_l10", "minutes_l10", "usage_l5", "usage_l10",
+       "usage_season", "fga_l10", "fta_l10", "fg3a_l10", "points_per_minute_l10")],
+    c("days_since_last_game", "int64", True, "NULL before the first played game of the season"),
+    c("is_back_to_back", "bool", False), c("games_last_7_days", "int64", False),
+    c("minutes_last_7_days", "float64", False), c("back_to_backs_last_14_days", "int64", False),
+)
+
+PLAYER_SHOT_ZONE_ANALYSIS = schema(
+    *_AS_OF, *_PLAYER_ID, c("games_in_window", "int64", False, "played games in the last-10 window"),
+    c("sample_size", "int64", False, "games of the window with shot data"),
+    *[c(f"{z}_{m}", "float64", True, "NULL without shot data") for z in _ZONES for m in ("rate", "fg_pct")],
+    c("attempts_per_game", "float64"), c("primary_zone", "string", True, "paint / perimeter / mid_range / balanced"),
+)
+
+TEAM_DEFENSE_ZONE_ANALYSIS = schema(
+    *_AS_OF, c("season", "int64", False), c("game_id", "string", False, "D's game"), c("team_abbr", "string", False),
+    c("opponent_abbr", "string", False), c("is_home", "bool", False),
+    c("games_in_window", "int64", False, "games in the last-15 window"),
+    c("sample_size", "int64", False, "games of the window with shot data"),
+    *[c(f"{p}", "float64", True, "percent; NULL without shot data") for z in _ZONES
+      for p in (f"opp_{z}_fg_pct_allowed", f"league_{z}_fg_pct", f"{z}_defense_vs_league")],
+    c("defensive_rating_l15", "float64"), c("pace_l15", "float64"), c("pace_l10", "float64"),
+    c("offensive_rating_l10", "float64"),
+)
+
+PLAYER_COMPOSITE_FACTORS = schema(
+    c("game_date", "date", False, "D: values use only games before D"), c("player_id", "int64", False),
+    c("season", "int64", False), c("game_id", "string", False), c("team_abbr", "string", False),
+    c("opponent_abbr", "string"), c("is_bootstrap", "bool", False),
+    c("fatigue_score", "float64", False, "0-100"), c("shot_zone_mismatch", "float64", True, "-10..+10"),
+    c("pace_factor", "float64", True, "-3..+3"), c("usage_spike", "float64", True, "-3..+3"),
+    c("total_adjustment", "float64", True, "(fatigue-100)/10 + present factors"),
+    c("completeness_pct", "float64", False, "share of the four factors present"),
+    c("has_zone_inputs", "bool", False), c("has_pace_inputs", "bool", False), c("has_usage_inputs", "bool", False),
+)

@@ -7,13 +7,13 @@ import dagster as dg
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned asset checks are preview in 1.13
 
 from asset_checks import ALL_CHECKS  # noqa: E402
-from nba_assets import analytics, raw  # noqa: E402
+from nba_assets import analytics, precompute, raw  # noqa: E402
 from nba_assets.jobs import all_tables_job, daily_refresh_schedule  # noqa: E402
 from resources.raw_source import RawSource, default_raw_dir  # noqa: E402
 from resources.warehouse import warehouse_io_manager  # noqa: E402
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([raw, analytics]),
+    assets=dg.load_assets_from_modules([raw, analytics, precompute]),
     asset_checks=ALL_CHECKS,
     jobs=[all_tables_job],
     schedules=[daily_refresh_schedule],

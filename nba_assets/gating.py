@@ -38,8 +38,12 @@ def failed_blocking_checks(instance: dg.DagsterInstance, check_keys: Iterable[dg
     return sorted(failed, key=lambda f: (f[1], f[0].to_user_string()))
 
 
-def require_upstream_checks_passed(context: dg.AssetExecutionContext, check_keys: Iterable[dg.AssetCheckKey]) -> None:
-    failed = failed_blocking_checks(context.instance, check_keys, context.partition_keys)
+def require_upstream_checks_passed(context: dg.AssetExecutionContext, check_keys: Iterable[dg.AssetCheckKey],
+                                   partition_keys: Sequence[str] | None = None) -> None:
+    """Raise ``UpstreamCheckFailed`` if a blocking check of ``check_keys`` failed on one of
+    ``partition_keys`` (default: the partitions being built)."""
+    keys = list(partition_keys) if partition_keys is not None else list(context.partition_keys)
+    failed = failed_blocking_checks(context.instance, check_keys, keys)
     if failed:
         lines = [f"{key.asset_key.to_user_string()} check '{key.name}' failed on {date}: {desc}" for key, date, desc in failed]
         raise UpstreamCheckFailed(
@@ -47,3 +51,22 @@ def require_upstream_checks_passed(context: dg.AssetExecutionContext, check_keys
             + "\n  ".join(lines[:20]) + ("\n  ..." if len(lines) > 20 else "")
             + "\nFix the upstream partition and re-materialize it; this asset then runs normally."
         )
+
+
+def require_history(context: dg.AssetExecutionContext, upstream: Sequence[dg.AssetKey],
+                    check_keys: Iterable[dg.AssetCheckKey], history_keys: Sequence[str]) -> None:
+    """A pre-game window reads ``history_keys`` of ``upstream``: every one must have been
+    materialized (a window over a missing date would be silently short) and none may have a
+    failed blocking check."""
+    storage = context.instance.event_log_storage
+    missing = []
+    for asset in upstream:
+        have = storage.get_latest_storage_id_by_partition(asset, dg.DagsterEventType.ASSET_MATERIALIZATION,
+                                                         set(history_keys))
+        missing += [f"{asset.to_user_string()} {k}" for k in history_keys if k not in have]
+    if missing:
+        raise UpstreamCheckFailed(
+            f"{context.assets_def.key.to_user_string()} not built: its pre-game window reads {len(missing)} upstream "
+            f"partition(s) never materialized:\n  " + "\n  ".join(missing[:20]) + ("\n  ..." if len(missing) > 20 else "")
+            + "\nMaterialize them first (a backfill of the range does).")
+    require_upstream_checks_passed(context, check_keys, history_keys)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-ALL_TABLES = dg.AssetSelection.groups("nba_raw", "nba_analytics")
+ALL_TABLES = dg.AssetSelection.groups("nba_raw", "nba_analytics", "nba_precompute")
 
 all_tables_job = dg.define_asset_job(
     "all_tables", selection=ALL_TABLES,

@@ -10,3 +10,9 @@ SHOTS = dg.AssetKey([RAW, "shots"])
 SCHEDULE = dg.AssetKey([RAW, "schedule"])
 TEAM_OFFENSE_GAME_SUMMARY = dg.AssetKey([ANALYTICS, "team_offense_game_summary"])
 PLAYER_GAME_SUMMARY = dg.AssetKey([ANALYTICS, "player_game_summary"])
+
+PRECOMPUTE = "nba_precompute"
+PLAYER_ROLLING_STATS = dg.AssetKey([PRECOMPUTE, "player_rolling_stats"])
+PLAYER_SHOT_ZONE_ANALYSIS = dg.AssetKey([PRECOMPUTE, "player_shot_zone_analysis"])
+TEAM_DEFENSE_ZONE_ANALYSIS = dg.AssetKey([PRECOMPUTE, "team_defense_zone_analysis"])
+PLAYER_COMPOSITE_FACTORS = dg.AssetKey([PRECOMPUTE, "player_composite_factors"])

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import dagster as dg
 
+from nba_assets.basketball.calendar import season_of
 from resources.raw_source import RawSource, default_raw_dir
 
 TIMEZONE = "America/New_York"
@@ -31,3 +32,35 @@ def game_day_partitions(game_dates: list[date]) -> dg.DailyPartitionsDefinition:
 
 
 game_days = game_day_partitions(RawSource(raw_dir=default_raw_dir()).game_dates())
+
+
+def _season_of_key(key: str) -> int:
+    return season_of(date.fromisoformat(key))
+
+
+def season_keys_through(keys: list[str]) -> list[str]:
+    """Every partition from the start of the season of each key in ``keys`` through that key:
+    the dates a pre-game window of those keys can read."""
+    last_by_season: dict[int, str] = {}
+    for k in keys:
+        season = _season_of_key(k)
+        last_by_season[season] = max(k, last_by_season.get(season, k))
+    return [k for k in game_days.get_partition_keys() if k <= last_by_season.get(_season_of_key(k), "")]
+
+
+def _longest_season() -> int:
+    per_season: dict[int, int] = {}
+    for key in game_days.get_partition_keys():
+        per_season[_season_of_key(key)] = per_season.get(_season_of_key(key), 0) + 1
+    return max(per_season.values())
+
+
+SEASON_PARTITIONS = _longest_season()
+"""Partitions in the longest season of the data: a history window reaching this many
+partitions back always covers the whole season of its date."""
+
+
+SEASON_HISTORY = dg.TimeWindowPartitionMapping(start_offset=-SEASON_PARTITIONS, end_offset=0,
+                                               allow_nonexistent_upstream_partitions=True)
+"""Upstream mapping of a pre-game table: D's partition reads every partition of D's season up
+to D (D itself only for who plays; values use earlier dates)."""

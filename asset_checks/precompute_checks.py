@@ -1,0 +1,90 @@
+"""Checks on ``nba_precompute`` tables (per date; thresholds in ``asset_checks.thresholds``)."""
+
+import dagster as dg
+import pandas as pd
+
+from asset_checks import precompute_rules as pr
+from asset_checks import rules
+from asset_checks import thresholds as th
+from asset_checks.emit import emit_all, with_trailing
+from asset_checks.specs import spec
+from nba_assets import keys
+from nba_assets.partitions import SEASON_HISTORY
+
+PLAYERS_WINDOW = dg.AssetIn(keys.PLAYER_GAME_SUMMARY)  # the mapping is on the spec's AssetDep
+COVERAGE = ("ERROR (blocking): every player with minutes on D who played earlier this season has a row, and a "
+            "game date outside the 14-day bootstrap period is never empty.")
+LEAKAGE = (f"ERROR (blocking): {th.LEAKAGE_SAMPLE_PER_DATE} rows per date, spread over the players, are recomputed "
+           "row by row from the player's games strictly before D (same season) and must match. Catches a `<=` "
+           "where `<` belongs.")
+READS = (dg.AssetDep(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY), keys.SCHEDULE)
+
+ROLLING_SPECS = {
+    "coverage": spec(keys.PLAYER_ROLLING_STATS, "coverage", COVERAGE, True, READS),
+    "no_leakage": spec(keys.PLAYER_ROLLING_STATS, "no_leakage", LEAKAGE, True, READS),
+}
+ZONE_SPECS = {
+    "coverage": spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "coverage", COVERAGE, True, READS),
+    "no_leakage": spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "no_leakage", LEAKAGE, True, READS),
+}
+TEAM_SPECS = {
+    "coverage": spec(keys.TEAM_DEFENSE_ZONE_ANALYSIS, "coverage", "ERROR (blocking): every team scheduled in a real "
+                     "game on D has a row.", True, (keys.SCHEDULE,)),
+}
+FACTOR_SPECS = {
+    "value_ranges": spec(keys.PLAYER_COMPOSITE_FACTORS, "value_ranges", "ERROR (blocking): fatigue 0-100, shot-zone "
+                         "mismatch -10..+10, pace and usage spike -3..+3, completeness 0-100.", True),
+    "regression_vs_trailing_30d": spec(keys.PLAYER_COMPOSITE_FACTORS, "regression_vs_trailing_30d",
+                                       f"WARN only: date means of fatigue, total adjustment and completeness against "
+                                       f"the trailing {th.REGRESSION_WINDOW} game dates.", False),
+}
+
+
+@dg.multi_asset_check(specs=list(ROLLING_SPECS.values()), name="player_rolling_stats_checks",
+                      ins={"table": dg.AssetIn(keys.PLAYER_ROLLING_STATS), "players": PLAYERS_WINDOW,
+                           "schedule": dg.AssetIn(keys.SCHEDULE)})
+def player_rolling_stats_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame, players: pd.DataFrame,
+                                schedule: pd.DataFrame):
+    dates = list(context.partition_keys)
+    yield from emit_all(context, ROLLING_SPECS, {
+        "coverage": pr.player_coverage(table, players, schedule, dates, "player_rolling_stats"),
+        "no_leakage": pr.rolling_leakage(table, players, dates),
+    })
+
+
+@dg.multi_asset_check(specs=list(ZONE_SPECS.values()), name="player_shot_zone_analysis_checks",
+                      ins={"table": dg.AssetIn(keys.PLAYER_SHOT_ZONE_ANALYSIS), "players": PLAYERS_WINDOW,
+                           "schedule": dg.AssetIn(keys.SCHEDULE)})
+def player_shot_zone_analysis_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame,
+                                     players: pd.DataFrame, schedule: pd.DataFrame):
+    dates = list(context.partition_keys)
+    yield from emit_all(context, ZONE_SPECS, {
+        "coverage": pr.player_coverage(table, players, schedule, dates, "player_shot_zone_analysis"),
+        "no_leakage": pr.zone_leakage(table, players, dates),
+    })
+
+
+@dg.multi_asset_check(specs=list(TEAM_SPECS.values()), name="team_defense_zone_analysis_checks",
+                      ins={"table": dg.AssetIn(keys.TEAM_DEFENSE_ZONE_ANALYSIS), "schedule": dg.AssetIn(keys.SCHEDULE)})
+def team_defense_zone_analysis_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame,
+                                      schedule: pd.DataFrame):
+    dates = list(context.partition_keys)
+    yield from emit_all(context, TEAM_SPECS, {"coverage": pr.team_coverage(table, schedule, dates)})
+
+
+@dg.multi_asset_check(specs=list(FACTOR_SPECS.values()), name="player_composite_factors_checks",
+                      ins={"table": dg.AssetIn(keys.PLAYER_COMPOSITE_FACTORS)})
+def player_composite_factors_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame):
+    dates = list(context.partition_keys)
+    metrics = with_trailing(context, FACTOR_SPECS["regression_vs_trailing_30d"], keys.PLAYER_COMPOSITE_FACTORS,
+                            pr.composite_metrics(table))
+    yield from emit_all(context, FACTOR_SPECS, {
+        "value_ranges": pr.factor_ranges(table, dates),
+        "regression_vs_trailing_30d": rules.regression(metrics, dates),
+    })
+
+
+SPECS = {**{f"rolling.{k}": v for k, v in ROLLING_SPECS.items()}, **{f"zones.{k}": v for k, v in ZONE_SPECS.items()},
+         **{f"team.{k}": v for k, v in TEAM_SPECS.items()}, **{f"factors.{k}": v for k, v in FACTOR_SPECS.items()}}
+CHECKS = [player_rolling_stats_checks, player_shot_zone_analysis_checks, team_defense_zone_analysis_checks,
+          player_composite_factors_checks]

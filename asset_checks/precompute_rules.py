@@ -1,0 +1,114 @@
+"""Pure check rules for the ``nba_precompute`` tables: frames in, one ``Outcome`` per date out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from asset_checks import thresholds as th
+from asset_checks.rules import ERROR, Outcome, collect, counts_by_date, day, problems_frame
+from nba_assets.basketball import rolling
+
+
+def _dated(frame: pd.DataFrame, dates: list[str]) -> pd.DataFrame:
+    return frame[day(frame["game_date"]).isin(dates)]
+
+
+def _empty_game_dates(table: pd.DataFrame, schedule: pd.DataFrame, players: pd.DataFrame,
+                      dates: list[str], label: str) -> pd.DataFrame:
+    """ERROR for a date with real games, outside the bootstrap period, and no rows."""
+    real = schedule[schedule["is_nba_game"]]
+    game_dates = set(day(real["game_date"])) & set(dates)
+    empty = sorted(game_dates - set(day(table["game_date"])))
+    starts = rolling.season_starts(players)
+    days = pd.Series(pd.to_datetime(empty), dtype="datetime64[ns]")
+    boot = rolling.is_bootstrap(days, days.map(lambda d: d.year if d.month >= 10 else d.year - 1), starts)
+    bad = days[~boot.to_numpy()] if len(days) else days
+    return problems_frame(bad, ERROR, pd.Series([f"{label}: no rows on a game date outside the bootstrap period"] * len(bad),
+                                                dtype=str))
+
+
+def player_coverage(table: pd.DataFrame, players: pd.DataFrame, schedule: pd.DataFrame, dates: list[str],
+                    label: str) -> dict[str, Outcome]:
+    """Every player with minutes on D who played earlier this season has a row; a non-bootstrap
+    game date is never empty."""
+    played = players[players["minutes_played"] > 0]
+    first = played.groupby(["player_id", "season"])["game_date"].min().rename("first_game").reset_index()
+    today = _dated(played, dates).merge(first, on=["player_id", "season"])
+    required = today[today["first_game"] < today["game_date"]]
+    have = table[["game_date", "player_id"]].assign(_have=True)
+    missing = required.merge(have, on=["game_date", "player_id"], how="left")
+    missing = missing[missing["_have"].isna()]
+    msgs = ("player " + missing["player_id"].astype(str) + " (" + missing["team_abbr"] + ", game "
+            + missing["game_id"] + ") played and has earlier games but no row")
+    return collect(dates, [problems_frame(missing["game_date"], ERROR, msgs),
+                           _empty_game_dates(table, schedule, players, dates, label)],
+                   "every player with minutes and history has a row", counts_by_date(table))
+
+
+def team_coverage(teams: pd.DataFrame, schedule: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
+    """Every team scheduled in a real game on D has a row."""
+    real = _dated(schedule[schedule["is_nba_game"]], dates)
+    need = pd.concat([real.assign(team_abbr=real["home_team_abbr"]), real.assign(team_abbr=real["away_team_abbr"])])
+    have = teams[["game_date", "team_abbr"]].assign(_have=True)
+    missing = need.merge(have, on=["game_date", "team_abbr"], how="left")
+    missing = missing[missing["_have"].isna()]
+    msgs = "team " + missing["team_abbr"] + " (game " + missing["game_id"] + ") plays but has no row"
+    return collect(dates, [problems_frame(missing["game_date"], ERROR, msgs)],
+                   "every scheduled team has a row", counts_by_date(teams))
+
+
+def _sample(frame: pd.DataFrame, per_date: int) -> pd.DataFrame:
+    """Up to ``per_date`` rows of each date, evenly spread over the players (deterministic)."""
+    ordered = frame.sort_values(["game_date", "player_id"])
+    position = ordered.groupby("game_date").cumcount()
+    size = ordered.groupby("game_date")["player_id"].transform("size")
+    step = (size // per_date).clip(lower=1)
+    return ordered[(position % step == 0) & (position // step < per_date)]
+
+
+def _leakage(table: pd.DataFrame, players: pd.DataFrame, dates: list[str], recompute, label: str) -> dict[str, Outcome]:
+    problems = []
+    sample = _sample(_dated(table, dates), th.LEAKAGE_SAMPLE_PER_DATE)
+    for row in sample.itertuples(index=False):
+        expected = recompute(players, row.player_id, row.game_date, row.season)
+        for column, want in expected.items():
+            got = getattr(row, column)
+            same = (pd.isna(got) and want is None) or (want is not None and not pd.isna(got)
+                                                       and abs(float(got) - float(want)) <= th.LEAKAGE_TOLERANCE)
+            if not same:
+                problems.append((row.game_date, f"{label} player {row.player_id} {column}: stored {got}, "
+                                                f"recomputed from games before {row.game_date:%Y-%m-%d}: {want}"))
+    frame = pd.DataFrame(problems, columns=["game_date", "message"])
+    return collect(dates, [problems_frame(frame["game_date"], ERROR, frame["message"])],
+                   f"{th.LEAKAGE_SAMPLE_PER_DATE} sampled rows per date match a recomputation from earlier games",
+                   counts_by_date(sample))
+
+
+def rolling_leakage(table: pd.DataFrame, players: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
+    return _leakage(table, players, dates, rolling.naive_rolling_row, "rolling")
+
+
+def zone_leakage(table: pd.DataFrame, players: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
+    return _leakage(table, players, dates, rolling.naive_zone_rates, "zones")
+
+
+FACTOR_RANGES = {"fatigue_score": (0, 100), "shot_zone_mismatch": (-10, 10), "pace_factor": (-3, 3),
+                 "usage_spike": (-3, 3), "completeness_pct": (0, 100)}
+
+
+def factor_ranges(frame: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
+    """Every factor within its DOMAIN.md range; completeness between 0 and 100."""
+    problems = []
+    for column, (low, high) in FACTOR_RANGES.items():
+        bad = frame[(frame[column] < low) | (frame[column] > high)]
+        problems.append(problems_frame(bad["game_date"], ERROR, "player " + bad["player_id"].astype(str)
+                                       + f" {column} outside [{low}, {high}]: " + bad[column].astype(str)))
+    return collect(dates, problems, "every factor within its range", counts_by_date(frame))
+
+
+def composite_metrics(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per date: mean fatigue, mean total adjustment, mean completeness (regression inputs)."""
+    g = frame.groupby(day(frame["game_date"]))
+    return pd.DataFrame({"mean_fatigue_score": g["fatigue_score"].mean(),
+                         "mean_total_adjustment": g["total_adjustment"].mean(),
+                         "mean_completeness_pct": g["completeness_pct"].mean()}).astype(float)
