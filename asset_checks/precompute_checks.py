@@ -9,23 +9,20 @@ from asset_checks import thresholds as th
 from asset_checks.emit import emit_all, with_trailing
 from asset_checks.specs import spec
 from nba_assets import keys
-from nba_assets.partitions import SEASON_HISTORY
 
-PLAYERS_WINDOW = dg.AssetIn(keys.PLAYER_GAME_SUMMARY)  # the mapping is on the spec's AssetDep
 COVERAGE = ("ERROR (blocking): every player with minutes on D who played earlier this season has a row, and a "
             "game date outside the 14-day bootstrap period is never empty.")
 LEAKAGE = (f"ERROR (blocking): {th.LEAKAGE_SAMPLE_PER_DATE} rows per date, spread over the players, are recomputed "
            "row by row from the player's games strictly before D (same season) and must match. Catches a `<=` "
            "where `<` belongs.")
-READS = (dg.AssetDep(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY), keys.SCHEDULE)
 
 ROLLING_SPECS = {
-    "coverage": spec(keys.PLAYER_ROLLING_STATS, "coverage", COVERAGE, True, READS),
-    "no_leakage": spec(keys.PLAYER_ROLLING_STATS, "no_leakage", LEAKAGE, True, READS),
+    "coverage": spec(keys.PLAYER_ROLLING_STATS, "coverage", COVERAGE, True),
+    "no_leakage": spec(keys.PLAYER_ROLLING_STATS, "no_leakage", LEAKAGE, True),
 }
 ZONE_SPECS = {
-    "coverage": spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "coverage", COVERAGE, True, READS),
-    "no_leakage": spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "no_leakage", LEAKAGE, True, READS),
+    "coverage": spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "coverage", COVERAGE, True),
+    "no_leakage": spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "no_leakage", LEAKAGE, True),
 }
 TEAM_SPECS = {
     "coverage": spec(keys.TEAM_DEFENSE_ZONE_ANALYSIS, "coverage", "ERROR (blocking): every team scheduled in a real "
@@ -40,27 +37,17 @@ FACTOR_SPECS = {
 }
 
 
-@dg.multi_asset_check(specs=list(ROLLING_SPECS.values()), name="player_rolling_stats_checks",
-                      ins={"table": dg.AssetIn(keys.PLAYER_ROLLING_STATS), "players": PLAYERS_WINDOW,
-                           "schedule": dg.AssetIn(keys.SCHEDULE)})
-def player_rolling_stats_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame, players: pd.DataFrame,
-                                schedule: pd.DataFrame):
-    dates = list(context.partition_keys)
-    yield from emit_all(context, ROLLING_SPECS, {
-        "coverage": pr.player_coverage(table, players, schedule, dates, "player_rolling_stats"),
-        "no_leakage": pr.rolling_leakage(table, players, dates),
-    })
+def in_asset_results(context: dg.AssetExecutionContext, specs: dict, table: pd.DataFrame, players: pd.DataFrame,
+                     schedule: pd.DataFrame, label: str, leakage):
+    """Results of a player table's coverage and leakage checks, evaluated inside its asset step.
 
-
-@dg.multi_asset_check(specs=list(ZONE_SPECS.values()), name="player_shot_zone_analysis_checks",
-                      ins={"table": dg.AssetIn(keys.PLAYER_SHOT_ZONE_ANALYSIS), "players": PLAYERS_WINDOW,
-                           "schedule": dg.AssetIn(keys.SCHEDULE)})
-def player_shot_zone_analysis_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame,
-                                     players: pd.DataFrame, schedule: pd.DataFrame):
+    Both need the player's whole season before D, which only the asset's own input has (Dagster
+    maps a separate check's inputs to the same partitions only); the recomputation itself is
+    independent, row-by-row code (``rolling.naive_*``)."""
     dates = list(context.partition_keys)
-    yield from emit_all(context, ZONE_SPECS, {
-        "coverage": pr.player_coverage(table, players, schedule, dates, "player_shot_zone_analysis"),
-        "no_leakage": pr.zone_leakage(table, players, dates),
+    yield from emit_all(context, specs, {
+        "coverage": pr.player_coverage(table, players, schedule, dates, label),
+        "no_leakage": leakage(table, players, dates),
     })
 
 
@@ -86,5 +73,4 @@ def player_composite_factors_checks(context: dg.AssetCheckExecutionContext, tabl
 
 SPECS = {**{f"rolling.{k}": v for k, v in ROLLING_SPECS.items()}, **{f"zones.{k}": v for k, v in ZONE_SPECS.items()},
          **{f"team.{k}": v for k, v in TEAM_SPECS.items()}, **{f"factors.{k}": v for k, v in FACTOR_SPECS.items()}}
-CHECKS = [player_rolling_stats_checks, player_shot_zone_analysis_checks, team_defense_zone_analysis_checks,
-          player_composite_factors_checks]
+CHECKS = [team_defense_zone_analysis_checks, player_composite_factors_checks]  # the player tables' run in their assets

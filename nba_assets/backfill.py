@@ -27,6 +27,7 @@ from asset_checks import blocking_check_keys
 from nba_assets.definitions import defs
 from nba_assets.gating import UpstreamCheckFailed, failed_blocking_checks
 from nba_assets.partitions import game_days
+from nba_assets.precompute import GROUP as PRECOMPUTE_GROUP
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 MIN_KEYS_PER_WORKER = 60  # below this a second process costs more than it saves
@@ -83,16 +84,27 @@ def _record(report: BackfillReport, result: dg.ExecuteInProcessResult) -> None:
         report.errors.append(f"run {result.run_id[:8]} step {event.step_key}: {message}")
 
 
-def _chunk(first: str, last: str) -> tuple[dict[str, set[str]], list[str]]:
-    """One ranged run in a worker process, against the same instance and warehouse."""
+def _chunk(first: str, last: str, selection: list[str]) -> tuple[dict[str, set[str]], list[str]]:
+    """One ranged run of ``selection`` in a worker process, against the same instance and warehouse."""
     report = BackfillReport(keys=[])
     with dg.DagsterInstance.get() as instance:
-        _record(report, _run(defs.resolve_job_def("all_tables"), instance, first, last, None))
+        assets = [dg.AssetKey.from_user_string(k) for k in selection]
+        _record(report, _run(defs.resolve_job_def("all_tables"), instance, first, last, assets))
     return {k.to_user_string(): v for k, v in report.materialized.items()}, report.errors
 
 
-def _first_pass(report: BackfillReport, instance: dg.DagsterInstance, job, workers: int) -> None:
-    """The whole range as one run, or as ``workers`` contiguous ranged runs in parallel processes."""
+def stages(order: list[dg.AssetKey]) -> list[list[dg.AssetKey]]:
+    """Assets in the order parallel chunks may build them: pre-game tables read a whole season of
+    history, which another chunk may still be writing, so they wait until the tables below are
+    complete for every date."""
+    graph = defs.resolve_asset_graph()
+    pre = [k for k in order if graph.get(k).group_name == PRECOMPUTE_GROUP]
+    return [s for s in ([k for k in order if k not in pre], pre) if s]
+
+
+def _first_pass(report: BackfillReport, instance: dg.DagsterInstance, job, order: list[dg.AssetKey],
+                workers: int) -> None:
+    """The whole range as one run, or per stage as ``workers`` contiguous ranged runs in parallel processes."""
     keys = report.keys
     workers = max(1, min(workers, len(keys) // MIN_KEYS_PER_WORKER))
     if workers == 1:
@@ -101,11 +113,19 @@ def _first_pass(report: BackfillReport, instance: dg.DagsterInstance, job, worke
     bounds = [round(i * len(keys) / workers) for i in range(workers + 1)]
     chunks = [(keys[a], keys[b - 1]) for a, b in zip(bounds, bounds[1:])]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for materialized, errors in pool.map(_chunk, *zip(*chunks)):
-            report.runs += 1
-            report.errors.extend(errors)
-            for key, partitions in materialized.items():
-                report.materialized.setdefault(dg.AssetKey.from_user_string(key), set()).update(partitions)
+        for stage in stages(order):
+            selection = [[k.to_user_string() for k in stage]] * len(chunks)
+            _collect(report, pool.map(_chunk, *zip(*chunks), selection))
+            if report.errors:
+                return
+
+
+def _collect(report: BackfillReport, results) -> None:
+    for materialized, errors in results:
+        report.runs += 1
+        report.errors.extend(errors)
+        for key, partitions in materialized.items():
+            report.materialized.setdefault(dg.AssetKey.from_user_string(key), set()).update(partitions)
 
 
 def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | None = None,
@@ -119,7 +139,7 @@ def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | 
     graph = defs.resolve_asset_graph()
     order = [k for k in graph.toposorted_asset_keys if k in job.asset_layer.executable_asset_keys]
     started = time.perf_counter()
-    _first_pass(report, instance, job, workers)
+    _first_pass(report, instance, job, order, workers)
     for asset in order:
         missing = [k for k in keys if k not in report.materialized.get(asset, set())]
         if not missing or report.errors:

@@ -12,6 +12,7 @@ import dagster as dg
 import pandas as pd
 
 from asset_checks import blocking_check_keys, precompute_rules
+from asset_checks import precompute_checks as pc
 from nba_assets import contracts, keys
 from nba_assets.basketball import factors, rolling
 from nba_assets.common import partition_dates, report_per_date, table_asset_args
@@ -29,24 +30,32 @@ def _window(context: dg.AssetExecutionContext, *upstream: dg.AssetKey) -> None:
                              "Per player of D's games: points L5/L10/season, points std L10, minutes, usage and "
                              "attempts L10, points per minute, games played, rest and workload over 7 and 14 days, "
                              "from played games before D in the same season.", GROUP),
-          ins={"players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY)})
-def player_rolling_stats(context: dg.AssetExecutionContext, players: pd.DataFrame) -> pd.DataFrame:
+          ins={"players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY),
+               "schedule": dg.AssetIn(keys.SCHEDULE)},
+          check_specs=list(pc.ROLLING_SPECS.values()))
+def player_rolling_stats(context: dg.AssetExecutionContext, players: pd.DataFrame, schedule: pd.DataFrame):
     _window(context, keys.PLAYER_GAME_SUMMARY)
     frame = rolling.player_rolling_stats(players, partition_dates(context))
     report_per_date(context, frame, bootstrap_rows=lambda f: f["is_bootstrap"].sum(),
                     first_games=lambda f: (f["games_played_season"] == 0).sum())
-    return frame
+    yield dg.Output(frame)
+    yield from pc.in_asset_results(context, pc.ROLLING_SPECS, frame, players, schedule, "player_rolling_stats",
+                                   precompute_rules.rolling_leakage)
 
 
 @dg.asset(**table_asset_args(keys.PLAYER_SHOT_ZONE_ANALYSIS, contracts.PLAYER_SHOT_ZONE_ANALYSIS,
                              "Per player of D's games: zone rates, zone FG%, attempts per game and primary zone over "
                              "the last 10 played games before D in the same season; NULL without shot data.", GROUP),
-          ins={"players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY)})
-def player_shot_zone_analysis(context: dg.AssetExecutionContext, players: pd.DataFrame) -> pd.DataFrame:
+          ins={"players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY),
+               "schedule": dg.AssetIn(keys.SCHEDULE)},
+          check_specs=list(pc.ZONE_SPECS.values()))
+def player_shot_zone_analysis(context: dg.AssetExecutionContext, players: pd.DataFrame, schedule: pd.DataFrame):
     _window(context, keys.PLAYER_GAME_SUMMARY)
     frame = rolling.player_shot_zone_analysis(players, partition_dates(context))
     report_per_date(context, frame, rows_with_shot_data=lambda f: (f["sample_size"] > 0).sum())
-    return frame
+    yield dg.Output(frame)
+    yield from pc.in_asset_results(context, pc.ZONE_SPECS, frame, players, schedule, "player_shot_zone_analysis",
+                                   precompute_rules.zone_leakage)
 
 
 @dg.asset(**table_asset_args(keys.TEAM_DEFENSE_ZONE_ANALYSIS, contracts.TEAM_DEFENSE_ZONE_ANALYSIS,

@@ -24,6 +24,7 @@ from resources import raw_source as files
 from resources.raw_source import RawSource, default_raw_dir
 from resources.warehouse import WarehouseDuckDBIOManager
 
+FOUNDATION = tuple(k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.path[0] in ("nba_raw", "nba_analytics"))
 REAL_RAW = default_raw_dir()  # the folder the partitions were built from (never written to)
 RAW_FILES = (files.PLAYER_BOXSCORES, files.TEAM_BOXSCORES, files.SHOTS, files.PLAYER_ID_CROSSWALK)
 
@@ -52,8 +53,10 @@ class Pipeline:
         return local.resolve_job_def("all_tables"), None
 
     def run(self, first: str, last: str | None = None, raw_dir: str = REAL_RAW,
-            selection: Iterable[dg.AssetKey] | None = None) -> dg.ExecuteInProcessResult:
-        """One run: a single partition when ``first == last``, else the range as one run."""
+            selection: Iterable[dg.AssetKey] | None = FOUNDATION) -> dg.ExecuteInProcessResult:
+        """One run: a single partition when ``first == last``, else the range as one run. By
+        default the raw and analytics tables only: pre-game tables need their season's history
+        (``selection=None`` runs the whole graph)."""
         last = last or first
         kwargs = {"partition_key": first} if first == last else {"tags": {RANGE_START: first, RANGE_END: last}}
         job, res = self.job(str(raw_dir), selection)
