@@ -19,7 +19,8 @@ if __name__ == "__main__":
     os.environ["DAGSTER_HOME"] = str(scratch / "home")
     os.environ["NBA_DUCKDB_PATH"] = str(scratch / "warehouse.duckdb")
     (scratch / "home").mkdir()
-    (scratch / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    project = Path(__file__).resolve().parent.parent
+    (scratch / "home" / "dagster.yaml").write_text((project / "dagster_home" / "dagster.yaml").read_text())
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
     import dagster as dg

@@ -86,9 +86,17 @@ class Pipeline:
         return {str(d): n for d, n in self.query(f"SELECT game_date, count(*) FROM {table} GROUP BY 1 ORDER BY 1")}
 
 
+PROJECT_STORAGE = {"event_log_storage": {"module": "resources.dagster_storage", "class": "PooledSqliteEventLogStorage"}}
+
+
+def project_instance():
+    """A temporary instance with the project's event log storage (``dagster_home/dagster.yaml``)."""
+    return dg.instance_for_test(overrides=PROJECT_STORAGE)
+
+
 @pytest.fixture
 def instance():
-    with dg.instance_for_test() as inst:
+    with project_instance() as inst:
         yield inst
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from types import SimpleNamespace
 
+from pathlib import Path
+
 import dagster as dg
 import duckdb
 import pandas as pd
@@ -15,7 +17,7 @@ from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from asset_checks import blocking_check_keys
-from conftest import REAL_RAW, Pipeline, real_frame
+from conftest import REAL_RAW, Pipeline, project_instance, real_frame
 from nba_assets import contracts, keys
 from nba_assets.basketball.tables import build_schedule, build_team_offense
 from nba_assets.definitions import defs
@@ -128,7 +130,7 @@ def test_definitions_load_with_expected_assets_lineage_and_partitions():
 @pytest.fixture(scope="module")
 def week(tmp_path_factory):
     """The real week as ONE ranged run into a fresh warehouse (shared by the tests below)."""
-    with dg.instance_for_test() as inst:
+    with project_instance() as inst:
         pipe = Pipeline(inst, str(tmp_path_factory.mktemp("week") / "w.duckdb"))
         result = pipe.run(WEEK[0], WEEK[-1])
         yield pipe, result
@@ -488,3 +490,11 @@ def test_regression_check_of_a_one_date_run_compares_with_earlier_runs(pipeline)
         # the metric is on each date's materialization, where the next run finds it
         record = latest_materialization_records(pipeline.instance, asset, [day])[day]
         assert metric in record.asset_materialization.metadata
+
+
+def test_the_instance_uses_the_project_event_log_storage(instance):
+    from resources.dagster_storage import PooledSqliteEventLogStorage
+
+    assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
+    with open(Path(__file__).resolve().parent.parent / "dagster_home" / "dagster.yaml") as f:
+        assert "PooledSqliteEventLogStorage" in f.read()

@@ -1,0 +1,64 @@
+"""The pre-game tables in Dagster: a real instance and DuckDB file, the start of the 2023-24 season."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from conftest import Pipeline, project_instance
+from nba_assets import keys
+from nba_assets.partitions import game_days, season_keys_through
+from test_pipeline import latest_evaluation, step_failures, ui_status
+
+ALL_KEYS = game_days.get_partition_keys()
+SEASON = [k for k in ALL_KEYS if "2023-10-05" <= k <= "2023-10-28"]
+PRE = {keys.PLAYER_ROLLING_STATS: "nba_precompute.player_rolling_stats",
+       keys.PLAYER_SHOT_ZONE_ANALYSIS: "nba_precompute.player_shot_zone_analysis",
+       keys.TEAM_DEFENSE_ZONE_ANALYSIS: "nba_precompute.team_defense_zone_analysis",
+       keys.PLAYER_COMPOSITE_FACTORS: "nba_precompute.player_composite_factors"}
+
+
+@pytest.fixture(scope="module")
+def season(tmp_path_factory):
+    """The season's first partitions (preseason through 2023-10-28) as one run of the whole graph."""
+    with project_instance() as inst:
+        pipe = Pipeline(inst, str(tmp_path_factory.mktemp("season") / "w.duckdb"))
+        yield pipe, pipe.run(SEASON[0], SEASON[-1], selection=None)
+
+
+def test_whole_graph_from_the_season_start_builds_every_pre_game_table(season):
+    pipe, result = season
+    assert result.success, step_failures(result)
+    first_game = "2023-10-24"
+    for key, table in PRE.items():
+        counts = pipe.counts(table)
+        assert min(counts) == first_game and max(counts) == SEASON[-1], (table, counts)
+    # opening night: everyone's first game, flagged bootstrap, NULL averages
+    opening = pipe.frame(f"SELECT * FROM {PRE[keys.PLAYER_ROLLING_STATS]} WHERE game_date = '{first_game}'")
+    assert opening["is_bootstrap"].all() and opening["points_l10"].isna().all()
+    later = pipe.frame(f"SELECT * FROM {PRE[keys.PLAYER_ROLLING_STATS]} WHERE game_date = '{SEASON[-1]}'")
+    played_before = later["games_played_season"] > 0
+    assert played_before.sum() > 100
+    assert later.loc[played_before, "points_l10"].notna().all() and later.loc[~played_before, "points_l10"].isna().all()
+
+
+def test_pre_game_checks_pass_per_date_and_show_in_the_ui(season):
+    pipe, _ = season
+    for name in ("coverage", "no_leakage"):
+        check = dg.AssetCheckKey(keys.PLAYER_ROLLING_STATS, name)
+        assert latest_evaluation(pipe.instance, check, SEASON[-1]).passed
+        assert set(ui_status(pipe.instance, check)) == set(SEASON)
+    ranges = latest_evaluation(pipe.instance, dg.AssetCheckKey(keys.PLAYER_COMPOSITE_FACTORS, "value_ranges"), SEASON[-1])
+    assert ranges.passed and ranges.metadata["checked"].value > 0
+
+
+def test_a_window_with_unmaterialized_history_is_refused(pipeline):
+    """A pre-game date whose season history was never built fails, naming the missing dates."""
+    day = "2023-10-27"
+    assert pipeline.run(day).success  # raw and analytics of that date only
+    result = pipeline.run(day, selection=[keys.PLAYER_ROLLING_STATS])
+    assert not result.success
+    (message, _), = step_failures(result).values()
+    assert "never materialized" in message and "nba_analytics/player_game_summary 2023-10-26" in message
+    assert len(season_keys_through([day])) > 10
+    assert pipeline.counts(PRE[keys.PLAYER_ROLLING_STATS]) == {}
