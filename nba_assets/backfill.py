@@ -18,12 +18,14 @@ import multiprocessing
 import os
 import sys
 import time
+from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import dagster as dg
 
 from asset_checks import blocking_check_keys
+from nba_assets.basketball.calendar import season_of
 from nba_assets.definitions import defs
 from nba_assets.gating import UpstreamCheckFailed, failed_blocking_checks
 from nba_assets.partitions import game_days
@@ -153,8 +155,33 @@ def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | 
         for date, reason in blocked.items():
             _record(report, _run(job, instance, date, date, [asset]))
             report.blocked.setdefault(asset, {})[date] = reason
+    if not report.errors:
+        _refresh_later_windows(report, instance, job, order, all_keys)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def later_window_keys(range_keys: list[str], all_keys: list[str]) -> list[str]:
+    """Dates after the range whose pre-game window contains part of it: the rest of the season
+    of the range's last date."""
+    last = range_keys[-1]
+    return [k for k in all_keys if k > last and season_of(date.fromisoformat(k)) == season_of(date.fromisoformat(last))]
+
+
+def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance, job, order, all_keys) -> None:
+    """Rebuild the already-built pre-game dates after the range whose window reads the range, as a
+    Dagster asset backfill over the same selection would (never-built dates stay unbuilt)."""
+    later = later_window_keys(report.keys, all_keys)
+    pre = stages(order)[-1] if len(stages(order)) > 1 else []
+    if not later or not pre:
+        return
+    storage = instance.event_log_storage
+    stale = set()
+    for asset in pre:
+        stale |= set(storage.get_latest_storage_id_by_partition(asset, dg.DagsterEventType.ASSET_MATERIALIZATION,
+                                                                set(later)))
+    for first, last in spans(sorted(k for k in stale if k in later), all_keys):
+        _record(report, _run(job, instance, first, last, pre))
 
 
 def _with_descendants(graph, asset: dg.AssetKey, order: list[dg.AssetKey]) -> list[dg.AssetKey]:
