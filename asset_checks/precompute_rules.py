@@ -107,7 +107,9 @@ def factor_ranges(frame: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
 
 
 def composite_metrics(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per date: mean fatigue, mean total adjustment, mean completeness (regression inputs)."""
+    """Per date: mean fatigue, mean total adjustment, mean completeness (regression inputs).
+    Bootstrap rows are left out: thin early-season windows are expected, not a regression."""
+    frame = frame[~frame["is_bootstrap"].astype(bool)]
     g = frame.groupby(day(frame["game_date"]))
     return pd.DataFrame({"mean_fatigue_score": g["fatigue_score"].mean(),
                          "mean_total_adjustment": g["total_adjustment"].mean(),
