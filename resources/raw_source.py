@@ -133,6 +133,11 @@ def _validate(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataFrame:
         if bad.any():
             row, value = _first_bad(raw_dates, ~bad)
             raise RawDataError(str(path), f"date does not match {spec.date_format}", spec.date_column, row, value)
+        future = parsed > pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None)) + pd.Timedelta(days=1)
+        if future.any():
+            row, value = _first_bad(raw_dates, ~future)
+            raise RawDataError(str(path), "game date is in the future (a box score cannot exist yet)",
+                               spec.date_column, row, value)
         df = df.assign(_game_date=parsed.dt.normalize())
     if spec.key:
         missing_key = df[list(spec.key)].isna().any(axis=1)

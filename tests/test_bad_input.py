@@ -1,0 +1,130 @@
+"""The bad-input corpus at the raw source: each broken file, built from the real one, fails with a
+``RawDataError`` naming the file and, where it applies, the column, row and value."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import REAL_RAW, real_frame
+from resources import raw_source as files
+from resources.raw_source import RawDataError, RawSource
+
+PLAYERS = files.PLAYER_BOXSCORES.name
+DAY = "2023-11-01"
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for spec in (files.PLAYER_BOXSCORES, files.TEAM_BOXSCORES, files.PLAYER_ID_CROSSWALK):
+        shutil.copy(Path(REAL_RAW) / spec.name, folder / spec.name)
+    return folder
+
+
+def _rewrite(folder: Path, change) -> None:
+    frame = real_frame(PLAYERS)
+    change(frame)
+    frame.to_parquet(folder / PLAYERS, index=False)
+
+
+def _bytes(folder: Path, data: bytes) -> None:
+    (folder / PLAYERS).write_bytes(data)
+
+
+def _set_first(column: str, value):
+    def change(frame: pd.DataFrame) -> None:
+        frame[column] = frame[column].astype(object)
+        frame.loc[frame.index[frame["game_date"] == DAY][0], column] = value
+    return change
+
+
+CORPUS = {
+    "corrupted parquet": (lambda d: _bytes(d, b"PAR1" + bytes(range(256)) * 40), ["unreadable parquet file"]),
+    "truncated parquet": (lambda d: _bytes(d, (Path(REAL_RAW) / PLAYERS).read_bytes()[:50_000]), ["unreadable parquet file"]),
+    "empty file": (lambda d: _bytes(d, b""), ["unreadable parquet file"]),
+    "renamed column": (lambda d: _rewrite(d, lambda f: f.rename(columns={"min": "minutes"}, inplace=True)),
+                       ["column 'min'", "required column is missing"]),
+    "missing column": (lambda d: _rewrite(d, lambda f: f.drop(columns=["pts"], inplace=True)),
+                       ["column 'pts'", "required column is missing"]),
+    "wrong type": (lambda d: _rewrite(d, lambda f: f.__setitem__("pts", f["pts"].astype(str))), ["column 'pts'", "expected"]),
+    "minutes 61:99": (lambda d: _rewrite(d, _set_first("min", "61:99")), ["column 'min'", "'61:99'", "below 60"]),
+    "minutes abc": (lambda d: _rewrite(d, _set_first("min", "abc")), ["column 'min'", "'abc'"]),
+    "unparseable date": (lambda d: _rewrite(d, _set_first("game_date", "11/01/2023")), ["column 'game_date'", "'11/01/2023'"]),
+    "date far in the future": (lambda d: _rewrite(d, _set_first("game_date", "2031-01-15")),
+                               ["column 'game_date'", "'2031-01-15'", "in the future"]),
+    "missing key": (lambda d: _rewrite(d, _set_first("id", None)), ["column 'id'", "key value is missing"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS))
+def test_bad_raw_file_fails_naming_file_column_and_value(tmp_path, case):
+    folder = _folder(tmp_path)
+    breaks, expected = CORPUS[case]
+    breaks(folder)
+    source = RawSource(raw_dir=str(folder))
+    with pytest.raises(RawDataError) as err:
+        source.read(files.PLAYER_BOXSCORES, [pd.Timestamp(DAY).date()])
+    message = str(err.value)
+    assert str(folder / PLAYERS) in message
+    for part in expected:
+        assert part in message, (case, message)
+
+
+def test_missing_file_is_named(tmp_path):
+    folder = _folder(tmp_path)
+    (folder / PLAYERS).unlink()
+    with pytest.raises(RawDataError, match="player_boxscores.parquet: file not found"):
+        RawSource(raw_dir=str(folder)).read(files.PLAYER_BOXSCORES, [pd.Timestamp(DAY).date()])
+
+
+# ---- bad values that parse: the checks name them --------------------------------------------
+
+from test_pipeline import D1, latest_evaluation, materialized, step_failures  # noqa: E402
+
+import dagster as dg  # noqa: E402
+
+from nba_assets import keys  # noqa: E402
+
+
+def test_impossible_stats_fail_value_ranges_naming_player_and_game(pipeline, raw_folder):
+    players = real_frame(PLAYERS)
+    victim = players[(players["game_date"] == D1) & (players["fga"] > 0)].iloc[0]
+
+    def more_makes_than_attempts(frames):
+        p = frames[PLAYERS]
+        hit = p["id"] == victim["id"]
+        p.loc[hit, "fgm"] = p.loc[hit, "fga"] + 1
+        p.loc[hit, "pts"] = p.loc[hit, "pts"] + 2
+
+    result = pipeline.run(D1, raw_dir=raw_folder([D1], more_makes_than_attempts))
+    evaluation = latest_evaluation(pipeline.instance, dg.AssetCheckKey(keys.PLAYER_GAME_SUMMARY, "value_ranges"), D1)
+    assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+    assert "FGM > FGA" in evaluation.description and str(int(victim["player_id"])) in evaluation.description
+    # the only failed step is the blocking check itself (Dagster fails it to stop what reads the table)
+    assert {k: v[1] for k, v in step_failures(result).items()} == {
+        "player_game_summary_checks": {"DagsterAssetCheckFailedError"}}
+
+
+def test_player_on_both_teams_of_a_game_fails_unique_player_games(pipeline, raw_folder):
+    players = real_frame(PLAYERS)
+    row = players[(players["game_date"] == D1)].iloc[0]
+
+    def also_on_the_other_team(frames):
+        p = frames[PLAYERS]
+        copy = p[p["id"] == row["id"]].copy()
+        other = p[(p["game_id"] == row["game_id"]) & (p["team_id"] != row["team_id"])].iloc[0]
+        copy["id"] = p["id"].max() + 1
+        copy["team_id"], copy["team_abbreviation"] = other["team_id"], other["team_abbreviation"]
+        frames[PLAYERS] = pd.concat([p, copy], ignore_index=True)
+
+    result = pipeline.run(D1, raw_dir=raw_folder([D1], also_on_the_other_team))
+    evaluation = latest_evaluation(pipeline.instance, dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "unique_player_games"), D1)
+    assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+    assert f"{int(row['player_id'])}/{int(row['game_id'])}" in evaluation.description
+    # the blocking check stops player_game_summary in the same run: nothing built from the duplicate
+    assert keys.PLAYER_GAME_SUMMARY not in materialized(result)
+    assert keys.PLAYER_BOXSCORES in materialized(result)
