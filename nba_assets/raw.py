@@ -12,15 +12,26 @@ from nba_assets import contracts, keys
 from nba_assets.basketball.tables import build_schedule
 from nba_assets.common import partition_dates, report_per_date, table_asset_args
 from resources import raw_source as files
-from resources.raw_source import RawDataError, RawSource
+from resources.raw_source import (SOURCE_RETRIES, SOURCE_RETRY_WAIT_SECONDS, RawDataError, RawSource,
+                                  TransientSourceError)
 
 GROUP = "nba_raw"
+
+
+def _read(context: dg.AssetExecutionContext, raw_source: RawSource, spec: files.RawFile) -> pd.DataFrame:
+    """The run's dates of a raw file. A transient I/O error is retried with backoff (a Dagster
+    retry of this step); bad content raises ``RawDataError`` at once and is never retried."""
+    try:
+        return raw_source.read(spec, partition_dates(context))
+    except TransientSourceError as exc:
+        raise dg.RetryRequested(max_retries=SOURCE_RETRIES,
+                                seconds_to_wait=SOURCE_RETRY_WAIT_SECONDS * 2 ** context.retry_number) from exc
 
 
 @dg.asset(**table_asset_args(keys.PLAYER_BOXSCORES, contracts.PLAYER_BOXSCORES,
                              "balldontlie player box scores as shipped (raw minute strings, DNP rows).", GROUP))
 def player_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
-    frame = raw_source.read(files.PLAYER_BOXSCORES, partition_dates(context))
+    frame = _read(context, raw_source, files.PLAYER_BOXSCORES)
     report_per_date(context, frame)
     return frame
 
@@ -28,7 +39,7 @@ def player_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -
 @dg.asset(**table_asset_args(keys.TEAM_BOXSCORES, contracts.TEAM_BOXSCORES,
                              "stats.nba.com team box scores, all game types (preseason and All-Star kept).", GROUP))
 def team_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
-    frame = raw_source.read(files.TEAM_BOXSCORES, partition_dates(context))
+    frame = _read(context, raw_source, files.TEAM_BOXSCORES)
     report_per_date(context, frame)
     return frame
 
@@ -36,7 +47,7 @@ def team_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> 
 @dg.asset(**table_asset_args(keys.SHOTS, contracts.SHOTS,
                              "stats.nba.com shot chart rows. A folder or season without shots yields empty partitions.", GROUP))
 def shots(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
-    frame = raw_source.read(files.SHOTS, partition_dates(context))
+    frame = _read(context, raw_source, files.SHOTS)
     report_per_date(context, frame)
     if not raw_source.has(files.SHOTS):
         context.log.warning(f"no shots file in {raw_source.raw_dir}: shot partitions are empty and zone columns NULL")
@@ -47,7 +58,7 @@ def shots(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFr
                              "One row per game: date, season, game type, home and away teams (from the official team rows).",
                              GROUP))
 def schedule(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
-    teams = raw_source.read(files.TEAM_BOXSCORES, partition_dates(context))
+    teams = _read(context, raw_source, files.TEAM_BOXSCORES)
     try:
         frame = build_schedule(teams)
     except ValueError as exc:

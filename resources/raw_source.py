@@ -39,6 +39,15 @@ class RawDataError(ValueError):
         super().__init__(f"{file}{where}: {problem}")
 
 
+class TransientSourceError(Exception):
+    """An I/O error while reading a raw file (a flaky network filesystem, a file being replaced):
+    worth retrying, unlike bad content (``RawDataError``)."""
+
+
+SOURCE_RETRIES = 3  # attempts after the first for a transient read error
+SOURCE_RETRY_WAIT_SECONDS = 0.5  # doubled on every retry
+
+
 NUMBER, INT, FLOAT, TEXT, BOOL = "number", "int", "float", "text", "bool"
 
 
@@ -151,7 +160,9 @@ def _validate(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataFrame:
 def _read_cached(path: str, spec: RawFile, mtime_ns: int, size: int) -> pd.DataFrame:
     try:
         df = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for corrupt or truncated files
+    except OSError:
+        raise  # I/O, not content: RawSource.frame turns it into TransientSourceError
+    except Exception as exc:  # pyarrow raises ArrowInvalid (a ValueError) for corrupt or truncated files
         raise RawDataError(path, f"unreadable parquet file ({type(exc).__name__}: {exc})") from exc
     return _validate(spec, Path(path), df.reset_index(drop=True))
 
@@ -172,8 +183,11 @@ class RawSource(dg.ConfigurableResource):
         path = self.path(spec)
         if not path.is_file():
             raise RawDataError(str(path), "file not found" + ("" if spec.required else " (needed here)"))
-        stat = path.stat()
-        return _read_cached(str(path), spec, stat.st_mtime_ns, stat.st_size)
+        try:
+            stat = path.stat()
+            return _read_cached(str(path), spec, stat.st_mtime_ns, stat.st_size)
+        except OSError as exc:
+            raise TransientSourceError(f"{path}: could not read ({type(exc).__name__}: {exc})") from exc
 
     def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
         """Rows of ``dates`` as shipped, plus ``game_date`` (date), ``source_file`` and ``ingested_at``.
