@@ -163,3 +163,51 @@ def test_concurrent_runs_of_the_same_partition_never_duplicate_rows(tmp_path):
         raw_dupes = conn.execute("SELECT count(*) - count(DISTINCT id) FROM nba_raw.player_boxscores").fetchone()[0]
         dates = conn.execute("SELECT DISTINCT game_date::VARCHAR FROM nba_analytics.player_game_summary").fetchall()
     assert dupes == 0 and raw_dupes == 0 and dates == [(D1,)]
+
+
+# ---- source revisions ----------------------------------------------------------------------
+
+import shutil  # noqa: E402
+
+from resources.raw_source import default_raw_dir  # noqa: E402
+
+REVISED = "2023-10-25"
+
+
+def _revise(folder: Path) -> int:
+    """A corrected box score: one player's line on REVISED gains a made two (2 points). Returns his id."""
+    for name in ("player_boxscores.parquet", "team_boxscores.parquet", "shots.parquet", "player_id_crosswalk.parquet"):
+        if (Path(default_raw_dir()) / name).exists():
+            shutil.copy(Path(default_raw_dir()) / name, folder / name)
+    players = pd.read_parquet(folder / "player_boxscores.parquet")
+    hit = players.index[(players["game_date"] == REVISED) & (players["pts"] > 10)][0]
+    players.loc[hit, ["pts", "fgm", "fga"]] += [2, 1, 1]
+    players.to_parquet(folder / "player_boxscores.parquet", index=False)
+    return int(players.loc[hit, "player_id"])
+
+
+def test_a_revised_box_score_refreshes_its_date_and_the_windows_after_it_only(tmp_path):
+    home = tmp_path / "home"
+    assert _backfill(home) == 0
+    before = fingerprint(home / "w.duckdb")
+    revised = tmp_path / "revised"
+    revised.mkdir()
+    player = _revise(revised)
+    env = {**os.environ, "DAGSTER_HOME": str(home), "NBA_DUCKDB_PATH": str(home / "w.duckdb"), "NBA_RAW_DIR": str(revised)}
+    code = subprocess.call([sys.executable, "-m", "nba_assets.backfill", "--start", REVISED, "--end", REVISED,
+                            "--workers", "1"], cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert code == 0
+    after = fingerprint(home / "w.duckdb")
+    assert after.keys() == before.keys()
+    changed = {k for k in before if before[k] != after[k]}
+    # the revised date's analytics rows moved; no date before it moved in any table
+    assert ("nba_analytics.player_game_summary", REVISED) in changed
+    assert all(day >= REVISED for _, day in changed)
+    # pre-game rows of the revised date do not see it (pre-game); later rows of the player do
+    assert ("nba_precompute.player_rolling_stats", REVISED) not in changed
+    with duckdb.connect(str(home / "w.duckdb"), read_only=True) as conn:
+        next_day = conn.execute(f"SELECT min(game_date)::VARCHAR FROM nba_precompute.player_rolling_stats "
+                                f"WHERE player_id = {player} AND game_date > DATE '{REVISED}'").fetchone()[0]
+    assert ("nba_precompute.player_rolling_stats", next_day) in changed
+    # raw and analytics of other dates are untouched
+    assert not {k for k in changed if k[0].startswith(("nba_raw", "nba_analytics")) and k[1] != REVISED}
