@@ -107,6 +107,8 @@ def test_impossible_stats_fail_value_ranges_naming_player_and_game(pipeline, raw
     # the only failed step is the blocking check itself (Dagster fails it to stop what reads the table)
     assert {k: v[1] for k, v in step_failures(result).items()} == {
         "player_game_summary_checks": {"DagsterAssetCheckFailedError"}}
+    # a deterministic check failure is not retried
+    assert not [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
 
 
 def test_player_on_both_teams_of_a_game_fails_unique_player_games(pipeline, raw_folder):
