@@ -1,0 +1,133 @@
+"""Points model math (DOMAIN.md, "The model"): feature rows, a date split, baselines, XGBoost
+training and an evaluation where every predictor is scored on exactly the same rows. No Dagster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xgboost as xgb
+
+FEATURES = [
+    "points_l5", "points_l10", "points_season", "points_std_l10", "minutes_l10", "usage_l5", "usage_l10",
+    "usage_season", "fga_l10", "fta_l10", "fg3a_l10", "points_per_minute_l10", "games_played_season",
+    "days_since_last_game", "is_back_to_back", "games_last_7_days", "minutes_last_7_days",
+    "back_to_backs_last_14_days", "is_home", "fatigue_score", "shot_zone_mismatch", "pace_factor", "usage_spike",
+    "total_adjustment", "paint_rate", "mid_range_rate", "three_rate", "opp_defensive_rating_l15", "opp_pace_l10",
+    "own_pace_l10", "own_offensive_rating_l10",
+]
+BASELINES = {
+    "last_10_avg": lambda f: f["points_l10"],
+    "season_avg": lambda f: f["points_season"],
+    "blend_l5_l10_season": lambda f: 0.35 * f["points_l5"] + 0.40 * f["points_l10"] + 0.25 * f["points_season"],
+}
+ROTATION_MINUTES_L10 = 20
+
+
+def feature_rows(rolling: pd.DataFrame, factors: pd.DataFrame, zones: pd.DataFrame, teams: pd.DataFrame,
+                 players: pd.DataFrame) -> pd.DataFrame:
+    """One row per player of D's games: pre-game features of D, and D's points and minutes as the
+    target (NULL until played). Missing inputs stay NULL (XGBoost treats them as missing)."""
+    keys = ["game_date", "player_id"]
+    out = rolling.merge(factors[keys + ["fatigue_score", "shot_zone_mismatch", "pace_factor", "usage_spike",
+                                        "total_adjustment", "completeness_pct"]], on=keys, how="left")
+    out = out.merge(zones[keys + ["paint_rate", "mid_range_rate", "three_rate"]], on=keys, how="left")
+    t = teams.set_index(["game_date", "team_abbr"])
+    opp = pd.MultiIndex.from_frame(out[["game_date", "opponent_abbr"]])
+    own = pd.MultiIndex.from_frame(out[["game_date", "team_abbr"]])
+    out["opp_defensive_rating_l15"] = t["defensive_rating_l15"].reindex(opp).to_numpy()
+    out["opp_pace_l10"] = t["pace_l10"].reindex(opp).to_numpy()
+    out["own_pace_l10"] = t["pace_l10"].reindex(own).to_numpy()
+    out["own_offensive_rating_l10"] = t["offensive_rating_l10"].reindex(own).to_numpy()
+    target = players[["game_date", "player_id", "game_id", "points", "minutes_played"]]
+    out = out.merge(target, on=["game_date", "player_id", "game_id"], how="left")
+    return out[keys + ["season", "game_id", "team_abbr", "opponent_abbr", "is_bootstrap", *[
+        c for c in FEATURES if c not in ("is_home",)], "is_home", "completeness_pct", "points", "minutes_played"]]
+
+
+@dataclass(frozen=True)
+class Split:
+    train: pd.DataFrame
+    valid: pd.DataFrame
+    test: pd.DataFrame
+    test_season: int
+
+
+def split_by_date(rows: pd.DataFrame, valid_share: float = 0.1) -> Split:
+    """Train on seasons before the latest, validate on the last ``valid_share`` of training dates,
+    test on the latest season. Population: played games; bootstrap dates never train."""
+    played = rows[rows["minutes_played"] > 0]
+    test_season = int(played["season"].max())
+    history = played[(played["season"] < test_season) & ~played["is_bootstrap"].astype(bool)]
+    dates = np.sort(history["game_date"].unique())
+    if len(dates) < 10:
+        raise ValueError(f"too little history before season {test_season} to train ({len(dates)} dates)")
+    cut = dates[int(len(dates) * (1 - valid_share))]
+    return Split(train=history[history["game_date"] < cut], valid=history[history["game_date"] >= cut],
+                 test=played[played["season"] == test_season], test_season=test_season)
+
+
+def matrix(rows: pd.DataFrame) -> np.ndarray:
+    return rows[FEATURES].astype("float64").to_numpy()
+
+
+DEFAULT_PARAMS = {"learning_rate": 0.03, "max_depth": 5, "min_child_weight": 20, "subsample": 0.8,
+                  "colsample_bytree": 0.8, "reg_lambda": 1.0, "seed": 7}
+DEFAULT_ROUNDS, EARLY_STOPPING_ROUNDS = 1500, 50
+
+
+def train(split: Split, params: dict | None = None, rounds: int = DEFAULT_ROUNDS) -> xgb.Booster:
+    """An XGBoost booster on the training rows (absolute error), early-stopped on the validation
+    slice; seeded and single-threaded-deterministic (``hist``)."""
+    train_m = xgb.DMatrix(matrix(split.train), label=split.train["points"].astype(float), feature_names=FEATURES)
+    valid_m = xgb.DMatrix(matrix(split.valid), label=split.valid["points"].astype(float), feature_names=FEATURES)
+    config = {"objective": "reg:absoluteerror", "tree_method": "hist", "nthread": 2, **DEFAULT_PARAMS, **(params or {})}
+    return xgb.train(config, train_m, num_boost_round=rounds, evals=[(valid_m, "valid")],
+                     early_stopping_rounds=EARLY_STOPPING_ROUNDS, verbose_eval=False)
+
+
+def predict(booster: xgb.Booster, rows: pd.DataFrame) -> pd.Series:
+    best = getattr(booster, "best_iteration", None)
+    window = (0, best + 1) if best is not None else (0, 0)
+    values = booster.predict(xgb.DMatrix(matrix(rows), feature_names=FEATURES), iteration_range=window)
+    return pd.Series(values, index=rows.index)
+
+
+def scores(actual: pd.Series, predicted: pd.Series) -> dict[str, float]:
+    err = (predicted - actual).abs()
+    return {"n_rows": int(len(err)), "mae": float(err.mean()), "rmse": float(np.sqrt(((predicted - actual) ** 2).mean())),
+            "within_3_pct": float((err <= 3).mean() * 100), "within_5_pct": float((err <= 5).mean() * 100)}
+
+
+def evaluation_rows(test: pd.DataFrame) -> pd.DataFrame:
+    """Test rows every baseline can score (a player's first game of the season has no average)."""
+    return test[test[["points_l5", "points_l10", "points_season"]].notna().all(axis=1)]
+
+
+def evaluate(model: xgb.Booster, split: Split) -> pd.DataFrame:
+    """One row per (population, predictor): the model and every baseline on exactly the same rows."""
+    rows = evaluation_rows(split.test)
+    predictions = {"model": predict(model, rows),
+                   **{name: f(rows) for name, f in BASELINES.items()}}
+    populations = {"all_played": rows.index, "rotation": rows.index[rows["minutes_l10"] >= ROTATION_MINUTES_L10]}
+    out = []
+    for population, index in populations.items():
+        actual = rows.loc[index, "points"].astype(float)
+        for predictor, predicted in predictions.items():
+            out.append({"test_season": split.test_season, "population": population, "predictor": predictor,
+                        **scores(actual, predicted.loc[index].astype(float))})
+    return pd.DataFrame(out)
+
+
+@dataclass
+class ModelCard:
+    version: str
+    trained_at: str
+    train_dates: tuple[str, str]
+    valid_dates: tuple[str, str]
+    test_season: int
+    features: list[str] = field(default_factory=lambda: list(FEATURES))
+    hyperparameters: dict = field(default_factory=dict)
+    metrics: list[dict] = field(default_factory=list)
