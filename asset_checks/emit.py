@@ -22,6 +22,8 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 )
 
 from asset_checks.rules import ERROR, Outcome
+from asset_checks.thresholds import REGRESSION_WINDOW
+from nba_assets.partitions import game_days
 
 _SEVERITY = {"ERROR": dg.AssetCheckSeverity.ERROR, "WARN": dg.AssetCheckSeverity.WARN}
 
@@ -32,7 +34,7 @@ def latest_materialization_records(instance: dg.DagsterInstance, asset_key: dg.A
     wanted = set(keys)
     ids = instance.event_log_storage.get_latest_storage_id_by_partition(
         asset_key, dg.DagsterEventType.ASSET_MATERIALIZATION, wanted)
-    ids = {k: v for k, v in ids.items() if k in wanted}  # the SQLite storage may return other partitions too
+    ids = {k: v for k, v in ids.items() if k in wanted}  # an empty ``wanted`` means "every partition" to the storage
     if not ids:
         return {}
     records = instance.fetch_materializations(
@@ -88,9 +90,6 @@ def emit_all(context, specs: Mapping[str, dg.AssetCheckSpec], results: Mapping[s
 def with_trailing(context, regression_spec: dg.AssetCheckSpec, asset: dg.AssetKey, metrics: pd.DataFrame) -> pd.DataFrame:
     """``metrics`` (one row per date of this run) preceded by the trailing window's earlier game
     dates, as recorded on their latest materializations, so a one-date run is compared too."""
-    from asset_checks.thresholds import REGRESSION_WINDOW
-    from nba_assets.partitions import game_days
-
     if regression_spec.key not in context.selected_asset_check_keys:
         return metrics
     all_keys = game_days.get_partition_keys()

@@ -7,6 +7,7 @@ import pandas as pd
 from asset_checks import thresholds as th
 from asset_checks.rules import ERROR, Outcome, collect, counts_by_date, day, problems_frame
 from nba_assets.basketball import rolling
+from nba_assets.basketball.calendar import season_of
 
 
 def _dated(frame: pd.DataFrame, dates: list[str]) -> pd.DataFrame:
@@ -21,7 +22,7 @@ def _empty_game_dates(table: pd.DataFrame, schedule: pd.DataFrame, players: pd.D
     empty = sorted(game_dates - set(day(table["game_date"])))
     starts = rolling.season_starts(players)
     days = pd.Series(pd.to_datetime(empty), dtype="datetime64[ns]")
-    boot = rolling.is_bootstrap(days, days.map(lambda d: d.year if d.month >= 10 else d.year - 1), starts)
+    boot = rolling.is_bootstrap(days, days.map(season_of), starts)
     bad = days[~boot.to_numpy()] if len(days) else days
     return problems_frame(bad, ERROR, pd.Series([f"{label}: no rows on a game date outside the bootstrap period"] * len(bad),
                                                 dtype=str))

@@ -152,9 +152,9 @@ def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | 
         downstream = _with_descendants(graph, asset, order)
         for first, last in spans([k for k in missing if k not in blocked], all_keys):
             _record(report, _run(job, instance, first, last, downstream))
-        for date, reason in blocked.items():
-            _record(report, _run(job, instance, date, date, [asset]))
-            report.blocked.setdefault(asset, {})[date] = reason
+        for day, reason in blocked.items():
+            _record(report, _run(job, instance, day, day, [asset]))
+            report.blocked.setdefault(asset, {})[day] = reason
     if not report.errors:
         _refresh_later_windows(report, instance, job, order, all_keys)
     report.seconds = time.perf_counter() - started
@@ -172,7 +172,8 @@ def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance,
     """Rebuild the already-built pre-game dates after the range whose window reads the range, as a
     Dagster asset backfill over the same selection would (never-built dates stay unbuilt)."""
     later = later_window_keys(report.keys, all_keys)
-    pre = stages(order)[-1] if len(stages(order)) > 1 else []
+    layers = stages(order)
+    pre = layers[-1] if len(layers) > 1 else []
     if not later or not pre:
         return
     storage = instance.event_log_storage

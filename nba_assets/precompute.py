@@ -20,6 +20,8 @@ from nba_assets.gating import require_history, require_upstream_checks_passed
 from nba_assets.partitions import SEASON_HISTORY, season_keys_through
 
 GROUP = "nba_precompute"
+PLAYER_TABLE_INS = {"players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY),
+                    "schedule": dg.AssetIn(keys.SCHEDULE)}
 
 
 def _window(context: dg.AssetExecutionContext, *upstream: dg.AssetKey) -> None:
@@ -30,8 +32,7 @@ def _window(context: dg.AssetExecutionContext, *upstream: dg.AssetKey) -> None:
                              "Per player of D's games: points L5/L10/season, points std L10, minutes, usage and "
                              "attempts L10, points per minute, games played, rest and workload over 7 and 14 days, "
                              "from played games before D in the same season.", GROUP),
-          ins={"players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY),
-               "schedule": dg.AssetIn(keys.SCHEDULE)},
+          ins=PLAYER_TABLE_INS,
           check_specs=list(pc.ROLLING_SPECS.values()))
 def player_rolling_stats(context: dg.AssetExecutionContext, players: pd.DataFrame, schedule: pd.DataFrame):
     _window(context, keys.PLAYER_GAME_SUMMARY)
@@ -46,8 +47,7 @@ def player_rolling_stats(context: dg.AssetExecutionContext, players: pd.DataFram
 @dg.asset(**table_asset_args(keys.PLAYER_SHOT_ZONE_ANALYSIS, contracts.PLAYER_SHOT_ZONE_ANALYSIS,
                              "Per player of D's games: zone rates, zone FG%, attempts per game and primary zone over "
                              "the last 10 played games before D in the same season; NULL without shot data.", GROUP),
-          ins={"players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY),
-               "schedule": dg.AssetIn(keys.SCHEDULE)},
+          ins=PLAYER_TABLE_INS,
           check_specs=list(pc.ZONE_SPECS.values()))
 def player_shot_zone_analysis(context: dg.AssetExecutionContext, players: pd.DataFrame, schedule: pd.DataFrame):
     _window(context, keys.PLAYER_GAME_SUMMARY)

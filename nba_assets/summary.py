@@ -8,7 +8,6 @@ import dagster as dg
 import duckdb
 
 from nba_assets.definitions import defs
-from nba_assets.gating import failed_blocking_checks
 from resources.warehouse import default_duckdb_path
 
 

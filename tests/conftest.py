@@ -39,13 +39,15 @@ class Pipeline:
     def __init__(self, instance: dg.DagsterInstance, warehouse: str):
         self.instance, self.warehouse = instance, warehouse
 
-    def job(self, raw_dir: str, selection) -> tuple[dg.JobDefinition, dict]:
+    def job(self, raw_dir: str, selection, source: RawSource | None = None) -> tuple[dg.JobDefinition, dict]:
         """(job, resources to pass). The whole graph runs the code location's own job with the
         resources overridden per run. Dagster refuses that override together with an
         ``asset_selection`` (the resolved job's assets carry the location's resources, and the
         subset must match them by reference), so a subset runs the same assets, checks and job
         definition in a ``Definitions`` built with the test's resources."""
         res = make_resources(self.warehouse, raw_dir)
+        if source is not None:
+            res["raw_source"] = source
         if selection is None:
             return defs.resolve_job_def("all_tables"), res
         local = dg.Definitions(assets=list(defs.assets), asset_checks=list(defs.asset_checks), jobs=[all_tables_job],
@@ -53,13 +55,15 @@ class Pipeline:
         return local.resolve_job_def("all_tables"), None
 
     def run(self, first: str, last: str | None = None, raw_dir: str = REAL_RAW,
-            selection: Iterable[dg.AssetKey] | None = FOUNDATION) -> dg.ExecuteInProcessResult:
+            selection: Iterable[dg.AssetKey] | None = FOUNDATION,
+            source: RawSource | None = None) -> dg.ExecuteInProcessResult:
         """One run: a single partition when ``first == last``, else the range as one run. By
         default the raw and analytics tables only: pre-game tables need their season's history
-        (``selection=None`` runs the whole graph)."""
+        (``selection=None`` runs the whole graph). ``source`` replaces the raw source built from
+        ``raw_dir`` (fault injection)."""
         last = last or first
         kwargs = {"partition_key": first} if first == last else {"tags": {RANGE_START: first, RANGE_END: last}}
-        job, res = self.job(str(raw_dir), selection)
+        job, res = self.job(str(raw_dir), selection, source)
         return job.execute_in_process(
             instance=self.instance, raise_on_error=False, resources=res,
             asset_selection=list(selection) if selection is not None else None, **kwargs)

@@ -10,7 +10,6 @@ import functools
 import pandas as pd
 import pytest
 
-from conftest import real_frame
 from nba_assets.basketball import factors, rolling
 from nba_assets.basketball.tables import build_player_game_summary, build_schedule, build_team_offense
 from resources import raw_source as files
