@@ -144,6 +144,10 @@ def test_concurrent_runs_of_the_same_partition_never_duplicate_rows(tmp_path):
     home.mkdir()
     (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
     env = {**os.environ, "DAGSTER_HOME": str(home), "NBA_DUCKDB_PATH": str(home / "w.duckdb")}
+    # A deployed instance is created once; two processes creating its SQLite schema at the same
+    # moment race in Dagster's own migrations, which is not what this test is about.
+    subprocess.run([str(Path(sys.executable).parent / "dagster"), "instance", "info"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
     command = [str(Path(sys.executable).parent / "dagster"), "asset", "materialize", "-m", "nba_assets.definitions",
                "--select", "key:nba_raw/* or key:nba_analytics/*", "--partition", D1]
     procs = [subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
