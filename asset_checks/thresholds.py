@@ -34,3 +34,7 @@ REGRESSION_MAX_Z = 4.0  # |value - trailing mean| / trailing std above this warn
 # ---- nba_precompute --------------------------------------------------------------------------
 LEAKAGE_SAMPLE_PER_DATE = 5  # rows per date recomputed row by row from games strictly before D
 LEAKAGE_TOLERANCE = 1e-6  # float noise between the vectorised and the row-by-row computation
+
+# ---- nba_ml ----------------------------------------------------------------------------------
+PREDICTION_RANGE = (0.0, 80.0)  # points; no NBA player has scored more than 81 since 1962
+MAX_TRAIN_EVAL_MAE_GAP = 0.25  # (evaluation MAE - training MAE) / training MAE above this warns

@@ -8,7 +8,12 @@ contiguous spans, and gives each blocked date a run of its own, which the gate f
 message naming the upstream asset, check and date. Exit status: 0 when the graph ran to the end
 (even with failed checks), 1 when something could not run (bad input, a crash).
 
-    nba-backfill [--start YYYY-MM-DD] [--end YYYY-MM-DD]
+Then the model: ``points_model`` is trained once every date's feature rows exist if it never
+was (``--model auto``), always (``--model train``) or never (``--model skip``), and
+``player_points_predictions`` is built for the range (every built date after a new training)
+with the current model version, unless the model's blocking checks failed.
+
+    nba-backfill [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--model auto|train|skip]
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ import dagster as dg
 from asset_checks import blocking_check_keys
 from nba_assets.basketball.calendar import season_of
 from nba_assets.definitions import defs
+from nba_assets import keys as asset_keys
 from nba_assets.gating import UpstreamCheckFailed, failed_blocking_checks
+from nba_assets.ml import GROUP as ML_GROUP
 from nba_assets.partitions import game_days
 from nba_assets.precompute import GROUP as PRECOMPUTE_GROUP
 
@@ -41,6 +48,7 @@ class BackfillReport:
     materialized: dict[dg.AssetKey, set[str]] = field(default_factory=dict)
     blocked: dict[dg.AssetKey, dict[str, str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     runs: int = 0
     seconds: float = 0.0
 
@@ -100,7 +108,7 @@ def stages(order: list[dg.AssetKey]) -> list[list[dg.AssetKey]]:
     history, which another chunk may still be writing, so they wait until the tables below are
     complete for every date."""
     graph = defs.resolve_asset_graph()
-    pre = [k for k in order if graph.get(k).group_name == PRECOMPUTE_GROUP]
+    pre = [k for k in order if graph.get(k).group_name in (PRECOMPUTE_GROUP, ML_GROUP)]
     return [s for s in ([k for k in order if k not in pre], pre) if s]
 
 
@@ -131,7 +139,7 @@ def _collect(report: BackfillReport, results) -> None:
 
 
 def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | None = None,
-             workers: int = 1) -> BackfillReport:
+             workers: int = 1, model: str = "auto") -> BackfillReport:
     all_keys = game_days.get_partition_keys()
     keys = [k for k in all_keys if (start is None or k >= start) and (end is None or k <= end)]
     report = BackfillReport(keys=keys)
@@ -155,8 +163,9 @@ def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | 
         for day, reason in blocked.items():
             _record(report, _run(job, instance, day, day, [asset]))
             report.blocked.setdefault(asset, {})[day] = reason
-    if not report.errors:
-        _refresh_later_windows(report, instance, job, order, all_keys)
+    refreshed = _refresh_later_windows(report, instance, job, order, all_keys) if not report.errors else []
+    if not report.errors and model != "skip":
+        _model_and_predictions(report, instance, all_keys, sorted(set(keys) | set(refreshed)), model == "train")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -168,21 +177,58 @@ def later_window_keys(range_keys: list[str], all_keys: list[str]) -> list[str]:
     return [k for k in all_keys if k > last and season_of(date.fromisoformat(k)) == season_of(date.fromisoformat(last))]
 
 
-def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance, job, order, all_keys) -> None:
+def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance, job, order,
+                           all_keys) -> list[str]:
     """Rebuild the already-built pre-game dates after the range whose window reads the range, as a
     Dagster asset backfill over the same selection would (never-built dates stay unbuilt)."""
     later = later_window_keys(report.keys, all_keys)
     layers = stages(order)
     pre = layers[-1] if len(layers) > 1 else []
     if not later or not pre:
-        return
+        return []
     storage = instance.event_log_storage
     stale = set()
     for asset in pre:
         stale |= set(storage.get_latest_storage_id_by_partition(asset, dg.DagsterEventType.ASSET_MATERIALIZATION,
                                                                 set(later)))
-    for first, last in spans(sorted(k for k in stale if k in later), all_keys):
+    refreshed = sorted(k for k in stale if k in later)
+    for first, last in spans(refreshed, all_keys):
         _record(report, _run(job, instance, first, last, pre))
+    return refreshed
+
+
+def _model_and_predictions(report: BackfillReport, instance: dg.DagsterInstance, all_keys: list[str],
+                           predict_keys: list[str], retrain: bool) -> None:
+    storage = instance.event_log_storage
+    built = set(storage.get_latest_storage_id_by_partition(
+        asset_keys.FEATURE_ROWS, dg.DagsterEventType.ASSET_MATERIALIZATION, set(all_keys)))
+    trained = instance.get_latest_materialization_event(asset_keys.POINTS_MODEL) is not None
+    if retrain or not trained:
+        missing = [k for k in all_keys if k not in built]
+        if missing:
+            report.notes.append(f"points model not trained: feature_rows missing for {len(missing)} dates "
+                                f"({missing[0]} ..); backfill every date first")
+            return
+        _record(report, defs.resolve_job_def("train_points_model").execute_in_process(
+            instance=instance, raise_on_error=False, tags={"nba/backfill": "cli"}))
+        predict_keys = sorted(built)
+    if report.errors:
+        return
+    job = defs.resolve_job_def("predict_points")
+    for first, last in spans([k for k in predict_keys if k in built], all_keys):
+        result = _run(job, instance, first, last, None)
+        _record(report, result)
+        if not result.success:
+            report.notes.append(f"player_points_predictions {first}..{last} not built: "
+                                + _failure_message(result))
+
+
+def _failure_message(result: dg.ExecuteInProcessResult) -> str:
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            return (error.cause or error).message.strip().splitlines()[0]
+    return "run failed"
 
 
 def _with_descendants(graph, asset: dg.AssetKey, order: list[dg.AssetKey]) -> list[dg.AssetKey]:
@@ -201,11 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--end", help="last partition (YYYY-MM-DD); default: the last game date")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="parallel ranged runs over contiguous halves of the range (default: CPU count)")
+    parser.add_argument("--model", choices=("auto", "train", "skip"), default="auto",
+                        help="train the points model if never trained (auto), always, or never; then predict")
     args = parser.parse_args(argv)
     from nba_assets.summary import print_summary
 
     with dg.DagsterInstance.get() as instance:
-        report = backfill(instance, args.start, args.end, args.workers)
+        report = backfill(instance, args.start, args.end, args.workers, args.model)
         print_summary(instance, report)
     return 0 if report.ran_to_end else 1
 

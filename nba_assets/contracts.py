@@ -123,3 +123,50 @@ PLAYER_COMPOSITE_FACTORS = schema(
     c("completeness_pct", "float64", False, "share of the four factors present"),
     c("has_zone_inputs", "bool", False), c("has_pace_inputs", "bool", False), c("has_usage_inputs", "bool", False),
 )
+
+# ---- nba_ml ----------------------------------------------------------------------------------
+_FEATURE_SOURCES = (PLAYER_ROLLING_STATS, PLAYER_COMPOSITE_FACTORS, PLAYER_SHOT_ZONE_ANALYSIS)
+_TEAM_FEATURES = {"opp_defensive_rating_l15": "opponent's defensive rating, its last 15 games",
+                  "opp_pace_l10": "opponent's pace, its last 10 games", "own_pace_l10": "own team's pace, last 10",
+                  "own_offensive_rating_l10": "own team's offensive rating, last 10"}
+
+
+def _feature(name: str):
+    """A feature column typed as in the pre-game table it comes from; nullable (a missing input stays NULL)."""
+    if name in _TEAM_FEATURES:
+        return c(name, "float64", True, _TEAM_FEATURES[name])
+    for source in _FEATURE_SOURCES:
+        for col in source.columns:
+            if col.name == name:
+                return c(name, col.type, True, col.description)
+    raise KeyError(f"feature {name!r} has no pre-game source column")
+
+
+def feature_rows_contract(features: list[str]):
+    return schema(
+        c("game_date", "date", False, "D: every feature uses only games before D"), *_PLAYER_ID,
+        c("is_bootstrap", "bool", False), *[_feature(f) for f in features],
+        c("completeness_pct", "float64", True, "share of the composite factors' inputs present"),
+        c("points", "int64", True, "target: D's points; NULL until D is played"),
+        c("minutes_played", "float64", True, "D's minutes; NULL until D is played"),
+    )
+
+
+MODEL_EVALUATION = schema(
+    c("model_version", "string", False), c("test_season", "int64", False),
+    c("population", "string", False, "all_played, or rotation (last-10 minutes >= 20)"),
+    c("predictor", "string", False, "model, last_10_avg, season_avg, blend_l5_l10_season"),
+    c("n_rows", "int64", False, "the same rows for every predictor of a population"),
+    c("mae", "float64", False), c("rmse", "float64", False),
+    c("within_3_pct", "float64", False, "% of rows with |error| <= 3 points"),
+    c("within_5_pct", "float64", False, "% of rows with |error| <= 5 points"),
+)
+
+PLAYER_POINTS_PREDICTIONS = schema(
+    c("game_date", "date", False), *_PLAYER_ID,
+    c("model_version", "string", False), c("in_training_period", "bool", False,
+                                            "D lies inside the model's training or validation dates (in-sample)"),
+    c("predicted_points", "float64", False),
+    c("actual_points", "int64", True, "NULL until D is played"), c("minutes_played", "float64", True),
+    c("error", "float64", True, "predicted - actual, for players who played (a DNP voids the line)"),
+)

@@ -21,6 +21,10 @@ class UpstreamCheckFailed(Exception):
     """A partition was asked for while an upstream partition's blocking check had failed."""
 
 
+def _name(context) -> str:
+    return " + ".join(sorted(k.to_user_string() for k in context.selected_asset_keys))
+
+
 def failed_blocking_checks(instance: dg.DagsterInstance, check_keys: Iterable[dg.AssetCheckKey],
                            partition_keys: Sequence[str]) -> list[tuple[dg.AssetCheckKey, str, str]]:
     """(check, date, description) for every latest evaluation that failed with ERROR."""
@@ -47,7 +51,7 @@ def require_upstream_checks_passed(context: dg.AssetExecutionContext, check_keys
     if failed:
         lines = [f"{key.asset_key.to_user_string()} check '{key.name}' failed on {date}: {desc}" for key, date, desc in failed]
         raise UpstreamCheckFailed(
-            f"{context.assets_def.key.to_user_string()} not built for {len(failed)} blocked upstream partition(s):\n  "
+            f"{_name(context)} not built for {len(failed)} blocked upstream partition(s):\n  "
             + "\n  ".join(lines[:20]) + ("\n  ..." if len(lines) > 20 else "")
             + "\nFix the upstream partition and re-materialize it; this asset then runs normally."
         )
@@ -66,7 +70,28 @@ def require_history(context: dg.AssetExecutionContext, upstream: Sequence[dg.Ass
         missing += [f"{asset.to_user_string()} {k}" for k in history_keys if k not in have]
     if missing:
         raise UpstreamCheckFailed(
-            f"{context.assets_def.key.to_user_string()} not built: its pre-game window reads {len(missing)} upstream "
+            f"{_name(context)} not built: its pre-game window reads {len(missing)} upstream "
             f"partition(s) never materialized:\n  " + "\n  ".join(missing[:20]) + ("\n  ..." if len(missing) > 20 else "")
             + "\nMaterialize them first (a backfill of the range does).")
     require_upstream_checks_passed(context, check_keys, history_keys)
+
+
+def require_model(context: dg.AssetExecutionContext, model_key: dg.AssetKey,
+                  check_keys: Sequence[dg.AssetCheckKey]) -> str:
+    """The model version of ``model_key``'s latest materialization, provided each blocking check
+    evaluated in that same run passed."""
+    event = context.instance.get_latest_materialization_event(model_key)
+    if event is None:
+        raise UpstreamCheckFailed(f"{_name(context)} not built: {model_key.to_user_string()} was never "
+                                  "materialized; train it first (job train_points_model)")
+    version = event.asset_materialization.metadata["model_version"].value
+    records = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(list(check_keys))
+    for key in check_keys:
+        record = records.get(key)
+        evaluation = record.event.dagster_event.event_specific_data if record and record.event else None
+        if record is None or record.run_id != event.run_id or evaluation is None or not evaluation.passed:
+            why = evaluation.description if evaluation is not None else "not evaluated for this version"
+            raise UpstreamCheckFailed(
+                f"{_name(context)} not built: model {version} ({model_key.to_user_string()}) check "
+                f"'{key.name}' did not pass: {why}")
+    return version

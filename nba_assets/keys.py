@@ -16,3 +16,9 @@ PLAYER_ROLLING_STATS = dg.AssetKey([PRECOMPUTE, "player_rolling_stats"])
 PLAYER_SHOT_ZONE_ANALYSIS = dg.AssetKey([PRECOMPUTE, "player_shot_zone_analysis"])
 TEAM_DEFENSE_ZONE_ANALYSIS = dg.AssetKey([PRECOMPUTE, "team_defense_zone_analysis"])
 PLAYER_COMPOSITE_FACTORS = dg.AssetKey([PRECOMPUTE, "player_composite_factors"])
+
+ML = "nba_ml"
+FEATURE_ROWS = dg.AssetKey([ML, "feature_rows"])
+POINTS_MODEL = dg.AssetKey([ML, "points_model"])
+MODEL_EVALUATION = dg.AssetKey([ML, "model_evaluation"])
+PLAYER_POINTS_PREDICTIONS = dg.AssetKey([ML, "player_points_predictions"])

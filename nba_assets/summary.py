@@ -7,6 +7,7 @@ import os
 import dagster as dg
 import duckdb
 
+from nba_assets import keys
 from nba_assets.definitions import defs
 from resources.warehouse import default_duckdb_path
 
@@ -48,14 +49,15 @@ def check_results(instance: dg.DagsterInstance, keys: list[str]) -> dict[dg.Asse
 
 
 def print_summary(instance: dg.DagsterInstance, report) -> None:
-    job = defs.resolve_job_def("all_tables")
-    tables = sorted(job.asset_layer.executable_asset_keys, key=lambda k: k.to_user_string())
+    job = defs.resolve_job_def("daily_refresh")
+    tables = sorted([*job.asset_layer.executable_asset_keys, keys.MODEL_EVALUATION], key=lambda k: k.to_user_string())
     print(f"\nBackfill of {len(report.keys)} partitions ({report.keys[0]} .. {report.keys[-1]}) in "
           f"{report.seconds:.1f} s, {report.runs} run(s)")
     print("\nRows per table")
     for table, rows in table_rows(tables).items():
         done = len(report.materialized.get(dg.AssetKey.from_user_string(table), ()))
         print(f"  {table:45s} {rows if rows is not None else 'n/a':>9}  ({done} partitions materialized)")
+    print_model(instance)
     print("\nChecks (per date: passed / failed)")
     results = check_results(instance, report.keys)
     for key, r in results.items():
@@ -69,8 +71,31 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
         for asset, dates in report.blocked.items():
             for date, reason in sorted(dates.items()):
                 print(f"  {asset.to_user_string()} {date}: {reason}")
+    if report.notes:
+        print("\nModel and predictions")
+        for note in report.notes:
+            print(f"  {note}")
     if report.errors:
         print("\nCould not run")
         for error in report.errors:
             print(f"  {error}")
     print(f"\nElapsed: {report.seconds:.1f} s")
+
+
+def print_model(instance: dg.DagsterInstance) -> None:
+    """The current points model version, its MAE against the last-10 average, and its checks."""
+    event = instance.get_latest_materialization_event(keys.POINTS_MODEL)
+    if event is None:
+        print("\nPoints model: not trained")
+        return
+    meta = {k: v.value for k, v in event.asset_materialization.metadata.items()}
+    print(f"\nPoints model {meta['model_version']} (test season {meta['test_season']}): MAE "
+          f"{meta['all_played_pct_below_last_10']:.2f}% below the last-10 average on all_played rows, "
+          f"{meta['rotation_pct_below_last_10']:.2f}% on rotation rows")
+    checks = [k for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key == keys.POINTS_MODEL]
+    records = instance.event_log_storage.get_latest_asset_check_execution_by_key(checks)
+    for key in sorted(checks, key=lambda k: k.name):
+        record = records.get(key)
+        ev = record.event.dagster_event.event_specific_data if record and record.event else None
+        state = "not evaluated" if ev is None else ("passed" if ev.passed else f"FAILED ({ev.severity.value})")
+        print(f"  {key.name:32s} {state}: {ev.description if ev else ''}"[:240])

@@ -21,6 +21,7 @@ from nba_assets.backfill import RANGE_END, RANGE_START
 from nba_assets.definitions import defs
 from nba_assets.jobs import all_tables_job
 from resources import raw_source as files
+from resources.model_store import ModelStore
 from resources.raw_source import RawSource, default_raw_dir
 from resources.warehouse import WarehouseDuckDBIOManager
 
@@ -30,7 +31,8 @@ RAW_FILES = (files.PLAYER_BOXSCORES, files.TEAM_BOXSCORES, files.SHOTS, files.PL
 
 
 def make_resources(warehouse: str, raw_dir: str = REAL_RAW) -> dict:
-    return {"io_manager": WarehouseDuckDBIOManager(database=warehouse), "raw_source": RawSource(raw_dir=str(raw_dir))}
+    return {"io_manager": WarehouseDuckDBIOManager(database=warehouse), "raw_source": RawSource(raw_dir=str(raw_dir)),
+            "model_store": ModelStore(local_dir=str(Path(warehouse).parent / "models"))}
 
 
 class Pipeline:

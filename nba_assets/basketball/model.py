@@ -4,7 +4,8 @@ training and an evaluation where every predictor is scored on exactly the same r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -89,10 +90,12 @@ def train(split: Split, params: dict | None = None, rounds: int = DEFAULT_ROUNDS
 
 
 def predict(booster: xgb.Booster, rows: pd.DataFrame) -> pd.Series:
+    """Predicted points, floored at 0: the absolute-error trees can land a fraction below zero for
+    a player who rarely scores, and a negative points prediction is never better than 0."""
     best = getattr(booster, "best_iteration", None)
     window = (0, best + 1) if best is not None else (0, 0)
     values = booster.predict(xgb.DMatrix(matrix(rows), feature_names=FEATURES), iteration_range=window)
-    return pd.Series(values, index=rows.index)
+    return pd.Series(values, index=rows.index).clip(lower=0.0)
 
 
 def scores(actual: pd.Series, predicted: pd.Series) -> dict[str, float]:
@@ -121,6 +124,76 @@ def evaluate(model: xgb.Booster, split: Split) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def improvement_over(evaluation: pd.DataFrame, baseline: str) -> dict[str, float]:
+    """Per population: how much lower the model's MAE is than ``baseline``'s, in percent."""
+    mae = evaluation.pivot(index="population", columns="predictor", values="mae")
+    return {p: float(100 * (1 - mae.loc[p, "model"] / mae.loc[p, baseline])) for p in mae.index}
+
+
+PREDICTION_KEYS = ["game_date", "player_id", "season", "game_id", "team_abbr", "opponent_abbr"]
+
+
+def predictions(booster: xgb.Booster, rows: pd.DataFrame, version: str, trained_through: str) -> pd.DataFrame:
+    """Predicted points for every feature row; actual points and the error once played. A date
+    on or before ``trained_through`` (the last training or validation date) is in-sample."""
+    out = rows[PREDICTION_KEYS].copy()
+    out["model_version"] = version
+    out["in_training_period"] = pd.to_datetime(rows["game_date"]) <= pd.Timestamp(trained_through)
+    out["predicted_points"] = predict(booster, rows).astype(float) if len(rows) else pd.Series(dtype=float)
+    out["actual_points"] = rows["points"]
+    out["minutes_played"] = rows["minutes_played"]
+    played = rows["minutes_played"] > 0
+    out["error"] = (out["predicted_points"] - rows["points"].astype("float64")).where(played)
+    return out.reset_index(drop=True)
+
+
+def feature_importance(booster: xgb.Booster) -> pd.DataFrame:
+    """Total gain per feature, as a share of all gain (features never split on get 0)."""
+    gain = booster.get_score(importance_type="total_gain")
+    out = pd.DataFrame({"feature": FEATURES, "gain": [float(gain.get(f, 0.0)) for f in FEATURES]})
+    out["share_pct"] = 100 * out["gain"] / out["gain"].sum()
+    return out.sort_values("share_pct", ascending=False).reset_index(drop=True)
+
+
+MINUTES_BANDS = [0, 10, 20, 30, 60]
+POINTS_BANDS = [0, 5, 10, 20, 30, 100]
+
+
+def error_breakdown(model: xgb.Booster, split: Split) -> pd.DataFrame:
+    """Model and last-10 MAE on the evaluation rows by the player's last-10 minutes band and by the
+    points actually scored (the latter shows where the error sits, it is not a pre-game split)."""
+    rows = evaluation_rows(split.test)
+    errors = pd.DataFrame({"model": (predict(model, rows) - rows["points"]).abs(),
+                           "last_10_avg": (rows["points_l10"] - rows["points"]).abs()})
+    out = []
+    for by, values, bands in (("minutes_l10", rows["minutes_l10"], MINUTES_BANDS),
+                              ("actual_points", rows["points"].astype(float), POINTS_BANDS)):
+        band = pd.cut(values, bands, right=False)
+        for interval, group in errors.groupby(band, observed=True):
+            out.append({"by": by, "band": f"[{interval.left:g}, {interval.right:g})", "n_rows": len(group),
+                        "model_mae": float(group["model"].mean()), "last_10_mae": float(group["last_10_avg"].mean())})
+    return pd.DataFrame(out)
+
+
+def markdown(frame: pd.DataFrame, digits: int = 3) -> str:
+    """A frame as a markdown table (pandas' ``to_markdown`` needs ``tabulate``)."""
+    def cell(v):
+        return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def booster_bytes(booster: xgb.Booster) -> bytes:
+    return bytes(booster.save_raw("json"))
+
+
+def load_booster(data: bytes) -> xgb.Booster:
+    booster = xgb.Booster()
+    booster.load_model(bytearray(data))
+    return booster
+
+
 @dataclass
 class ModelCard:
     version: str
@@ -131,3 +204,6 @@ class ModelCard:
     features: list[str] = field(default_factory=lambda: list(FEATURES))
     hyperparameters: dict = field(default_factory=dict)
     metrics: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), indent=2, default=str).encode()

@@ -1,0 +1,98 @@
+"""The model in Dagster, end to end: ``nba-backfill`` over a small real slice (two seasons) in a
+fresh instance, warehouse and model folder, then what it left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from conftest import write_raw_folder
+from nba_assets import keys
+from nba_assets.basketball import model as m
+from nba_assets.partitions import game_days
+from test_pipeline import latest_evaluation
+
+PROJECT = Path(__file__).resolve().parent.parent
+SLICE = [k for k in game_days.get_partition_keys() if "2022-10-18" <= k <= "2022-12-10" or "2023-10-24" <= k <= "2023-11-12"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ml")
+    home = root / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
+    env = {**os.environ, "NBA_RAW_DIR": write_raw_folder(root / "raw", SLICE), "DAGSTER_HOME": str(home),
+           "NBA_DUCKDB_PATH": str(root / "w.duckdb"), "NBA_MODEL_DIR": str(root / "models")}
+    done = subprocess.run([sys.executable, "-m", "nba_assets.backfill", "--workers", "1"], cwd=PROJECT, env=env,
+                          capture_output=True, text=True, timeout=900)
+    with pytest.MonkeyPatch.context() as env_patch:
+        env_patch.setenv("DAGSTER_HOME", str(home))  # the project's event log storage lives under it
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            yield root, done, instance
+
+
+def frame(root: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(root / "w.duckdb"), read_only=True) as conn:
+        return conn.execute(sql).fetchdf()
+
+
+def test_backfill_trains_stores_and_predicts(trained):
+    root, done, instance = trained
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Points model" in done.stdout
+    version = json.loads((root / "models" / "latest.json").read_text())["version"]
+    card = json.loads((root / "models" / version / "model_card.json").read_text())
+    assert card["features"] == m.FEATURES and card["test_season"] == 2023
+    assert card["train_dates"][1] < card["valid_dates"][0] and card["valid_dates"][1] < "2023-10-24"
+    event = instance.get_latest_materialization_event(keys.POINTS_MODEL)
+    assert event.asset_materialization.metadata["model_version"].value == version
+    for name in ("evaluation", "feature_importance", "error_breakdown"):
+        assert event.asset_materialization.metadata[name].value.startswith("| ")
+
+
+def test_model_checks_are_recorded_with_the_model(trained):
+    _, _, instance = trained
+    checks = [dg.AssetCheckKey(keys.POINTS_MODEL, n) for n in ("beats_baselines", "training_precedes_evaluation",
+                                                                 "train_eval_mae_gap")]
+    records = instance.event_log_storage.get_latest_asset_check_execution_by_key(checks)
+    run_id = instance.get_latest_materialization_event(keys.POINTS_MODEL).run_id
+    assert all(records[c].run_id == run_id for c in checks)
+    precedes = records[checks[1]].event.dagster_event.event_specific_data
+    first, last = (precedes.metadata[k].value for k in ("first_evaluation_date", "last_training_date"))
+    assert precedes.passed and last < "2023-10-24" <= first
+
+
+def test_evaluation_table_scores_every_predictor_on_the_same_rows(trained):
+    root, _, _ = trained
+    table = frame(root, "SELECT * FROM nba_ml.model_evaluation")
+    assert set(zip(table["population"], table["predictor"])) == {
+        (p, q) for p in ("all_played", "rotation") for q in ("model", *m.BASELINES)}
+    assert table.groupby("population")["n_rows"].nunique().eq(1).all()
+    played = frame(root, "SELECT * FROM nba_ml.feature_rows WHERE season = 2023 AND minutes_played > 0")
+    assert table.loc[table["population"] == "all_played", "n_rows"].iloc[0] == len(m.evaluation_rows(played))
+
+
+def test_predictions_come_from_the_stored_artifact(trained):
+    """Every feature row has a prediction of the current version, equal to what the stored booster
+    predicts from the stored feature row; actual points and the error once played."""
+    root, _, instance = trained
+    version = json.loads((root / "models" / "latest.json").read_text())["version"]
+    predictions = frame(root, "SELECT * FROM nba_ml.player_points_predictions ORDER BY game_date, player_id")
+    rows = frame(root, "SELECT * FROM nba_ml.feature_rows ORDER BY game_date, player_id")
+    assert len(predictions) == len(rows) and set(predictions["model_version"]) == {version}
+    booster = m.load_booster((root / "models" / version / "booster.json").read_bytes())
+    assert (predictions["predicted_points"].to_numpy() == m.predict(booster, rows).to_numpy()).all()
+    played = rows["minutes_played"] > 0
+    assert predictions.loc[played, "error"].notna().all() and predictions.loc[~played, "error"].isna().all()
+    assert (predictions.loc[predictions["season"] == 2023, "in_training_period"] == False).all()  # noqa: E712
+    assert latest_evaluation(instance, dg.AssetCheckKey(keys.PLAYER_POINTS_PREDICTIONS, "value_range"),
+                             SLICE[-1]).passed
