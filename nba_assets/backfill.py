@@ -9,11 +9,11 @@ message naming the upstream asset, check and date. Exit status: 0 when the graph
 (even with failed checks), 1 when something could not run (bad input, a crash).
 
 Then the model: ``points_model`` is trained once every date's feature rows exist if it never
-was (``--model auto``), always (``--model train``) or never (``--model skip``), and
+was (``--model auto``), always (``--model train``) or never (``--model keep``), and
 ``player_points_predictions`` is built for the range (every built date after a new training)
 with the current model version, unless the model's blocking checks failed.
 
-    nba-backfill [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--model auto|train|skip]
+    nba-backfill [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--model auto|train|keep]
 """
 
 from __future__ import annotations
@@ -164,8 +164,8 @@ def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | 
             _record(report, _run(job, instance, day, day, [asset]))
             report.blocked.setdefault(asset, {})[day] = reason
     refreshed = _refresh_later_windows(report, instance, job, order, all_keys) if not report.errors else []
-    if not report.errors and model != "skip":
-        _model_and_predictions(report, instance, all_keys, sorted(set(keys) | set(refreshed)), model == "train")
+    if not report.errors:
+        _model_and_predictions(report, instance, all_keys, sorted(set(keys) | set(refreshed)), model)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -198,12 +198,15 @@ def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance,
 
 
 def _model_and_predictions(report: BackfillReport, instance: dg.DagsterInstance, all_keys: list[str],
-                           predict_keys: list[str], retrain: bool) -> None:
+                           predict_keys: list[str], model: str) -> None:
     storage = instance.event_log_storage
     built = set(storage.get_latest_storage_id_by_partition(
         asset_keys.FEATURE_ROWS, dg.DagsterEventType.ASSET_MATERIALIZATION, set(all_keys)))
     trained = instance.get_latest_materialization_event(asset_keys.POINTS_MODEL) is not None
-    if retrain or not trained:
+    if model == "keep" and not trained:
+        report.notes.append("no points model yet (--model keep): predictions not built")
+        return
+    if model == "train" or not trained:
         missing = [k for k in all_keys if k not in built]
         if missing:
             report.notes.append(f"points model not trained: feature_rows missing for {len(missing)} dates "
@@ -247,8 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--end", help="last partition (YYYY-MM-DD); default: the last game date")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="parallel ranged runs over contiguous halves of the range (default: CPU count)")
-    parser.add_argument("--model", choices=("auto", "train", "skip"), default="auto",
-                        help="train the points model if never trained (auto), always, or never; then predict")
+    parser.add_argument("--model", choices=("auto", "train", "keep"), default="auto",
+                        help="train the points model if never trained (auto), always (train) or never (keep); then "
+                             "predict the range with the current model")
     args = parser.parse_args(argv)
     from nba_assets.summary import print_summary
 

@@ -96,3 +96,28 @@ def test_predictions_come_from_the_stored_artifact(trained):
     assert (predictions.loc[predictions["season"] == 2023, "in_training_period"] == False).all()  # noqa: E712
     assert latest_evaluation(instance, dg.AssetCheckKey(keys.PLAYER_POINTS_PREDICTIONS, "value_range"),
                              SLICE[-1]).passed
+
+
+def test_a_model_that_loses_to_a_baseline_blocks_the_predictions(trained):
+    """Retrained with one boosting round (a model barely off its base score), the model loses to
+    the last-10 average: its check fails, and a later predictions run refuses to use it, naming
+    the version and the check. Runs last: it replaces the module's model."""
+    root, _, instance = trained
+    env = {**os.environ, "NBA_RAW_DIR": str(root / "raw"), "DAGSTER_HOME": str(root / "home"),
+           "NBA_DUCKDB_PATH": str(root / "w.duckdb"), "NBA_MODEL_DIR": str(root / "models")}
+    config = root / "one_round.json"
+    config.write_text(json.dumps({"ops": {"points_model": {"config": {"num_boost_round": 1}}}}))
+    trained_again = subprocess.run([sys.executable, "-m", "dagster", "job", "execute", "-m", "nba_assets.definitions",
+                                    "-j", "train_points_model", "--config", str(config)], cwd=PROJECT, env=env,
+                                   capture_output=True, text=True, timeout=600)
+    assert trained_again.returncode != 0 and "beats_baselines" in trained_again.stderr
+    check = dg.AssetCheckKey(keys.POINTS_MODEL, "beats_baselines")
+    evaluation = instance.event_log_storage.get_latest_asset_check_execution_by_key([check])[check]
+    assert not evaluation.event.dagster_event.event_specific_data.passed
+    done = subprocess.run([sys.executable, "-m", "nba_assets.backfill", "--start", SLICE[-1], "--end", SLICE[-1],
+                           "--workers", "1", "--model", "keep"], cwd=PROJECT, env=env, capture_output=True, text=True,
+                          timeout=600)
+    version = json.loads((root / "models" / "latest.json").read_text())["version"]
+    assert f"model {version}" in done.stdout and "check 'beats_baselines' did not pass" in done.stdout, done.stdout
+    predictions = frame(root, "SELECT DISTINCT model_version FROM nba_ml.player_points_predictions")
+    assert version not in set(predictions["model_version"])

@@ -74,3 +74,40 @@ def test_artifact_round_trips_and_every_predictor_is_scored_on_the_same_rows(rea
         (pop, pred) for pop in ("all_played", "rotation") for pred in ("model", *m.BASELINES)}
     assert table.groupby("population")["n_rows"].nunique().eq(1).all()
     assert table.loc[table["population"] == "all_played", "n_rows"].iloc[0] == len(rows)
+
+
+def test_changing_d_box_scores_moves_only_the_target_of_d_feature_rows():
+    """The feature-row leak test: D's own points, minutes and shots changed; every feature of D is
+    identical, and only the target columns (points, minutes_played) move."""
+    players, team, schedule = history()
+    day = pd.Timestamp("2023-11-15")
+    changed = players.copy()
+    on_day = changed["game_date"] == day
+    changed.loc[on_day, "points"] += 17
+    changed.loc[on_day, "minutes_played"] += 11
+    changed.loc[on_day & changed["has_shot_data"], "paint_attempts"] += 9
+    team_changed = team.copy()
+    team_changed.loc[team_changed["game_date"] == day, "pace"] += 30
+
+    def rows_of(p, t):
+        r = rolling.player_rolling_stats(p, [day])
+        z = rolling.player_shot_zone_analysis(p, [day])
+        d = rolling.team_defense_zone_analysis(t, p, schedule, [day])
+        return m.feature_rows(r, composite_factors(r, z, d), z, d, p)
+
+    before, after = rows_of(players, team), rows_of(changed, team_changed)
+    target = ["points", "minutes_played"]
+    pd.testing.assert_frame_equal(before.drop(columns=target), after.drop(columns=target))
+    assert (after["points"] - before["points"]).eq(17).all()
+
+
+def test_predictions_floor_at_zero_and_error_only_for_players_who_played(real_rows):
+    split = m.split_by_date(real_rows)
+    booster = m.train(split, rounds=60)
+    day = real_rows[real_rows["game_date"] == real_rows["game_date"].max()]
+    out = m.predictions(booster, day, "v1", "2023-11-05")
+    assert len(out) == len(day) and (out["predicted_points"] >= 0).all()
+    played = day["minutes_played"].to_numpy() > 0
+    assert out["error"].notna().to_numpy().tolist() == played.tolist()
+    assert (out.loc[played, "error"] == out.loc[played, "predicted_points"] - out.loc[played, "actual_points"]).all()
+    assert not out["in_training_period"].any()

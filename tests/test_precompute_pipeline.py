@@ -62,3 +62,20 @@ def test_a_window_with_unmaterialized_history_is_refused(pipeline):
     assert "never materialized" in message and "nba_analytics/player_game_summary 2023-10-26" in message
     assert len(season_keys_through([day])) > 10
     assert pipeline.counts(PRE[keys.PLAYER_ROLLING_STATS]) == {}
+
+
+def test_feature_rows_follow_the_pre_game_tables_and_pass_their_checks(season):
+    pipe, _ = season
+    rows = pipe.counts("nba_ml.feature_rows")
+    assert rows == pipe.counts(PRE[keys.PLAYER_ROLLING_STATS])
+    for name in ("one_row_per_player", "pre_game_values"):
+        assert latest_evaluation(pipe.instance, dg.AssetCheckKey(keys.FEATURE_ROWS, name), SEASON[-1]).passed
+
+
+def test_predictions_without_a_trained_model_are_refused(season):
+    pipe, _ = season
+    result = pipe.run(SEASON[-1], selection=[keys.PLAYER_POINTS_PREDICTIONS])
+    assert not result.success
+    (message, _), = step_failures(result).values()
+    assert "nba_ml/points_model was never materialized" in message
+    assert pipe.counts("nba_ml.player_points_predictions") == {}
