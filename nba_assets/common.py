@@ -10,12 +10,19 @@ from nba_assets.partitions import game_days
 from resources.warehouse import PARTITION_EXPR
 
 
+# A derived table follows its upstream for the latest date once the upstream's blocking checks
+# passed (evaluated by the ``nba_automation`` sensor, stopped until turned on).
+FOLLOW_UPSTREAM = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+
+
 def table_asset_args(key: dg.AssetKey, contract: dg.TableSchema, description: str, group: str) -> dict:
     """``@asset`` arguments for a warehouse table: partitions, one run per backfill range,
-    the partition expression and the column contract the IO manager enforces."""
+    the partition expression and the column contract the IO manager enforces. Every table
+    outside ``nba_raw`` (which the schedule pulls) follows its upstream (``FOLLOW_UPSTREAM``)."""
     return dict(
         key=key, description=description, group_name=group, partitions_def=game_days,
         backfill_policy=dg.BackfillPolicy.single_run(), kinds={"pandas", "duckdb"},
+        automation_condition=None if group == "nba_raw" else FOLLOW_UPSTREAM,
         metadata={"partition_expr": PARTITION_EXPR, "dagster/column_schema": contract},
     )
 

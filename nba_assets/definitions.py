@@ -9,7 +9,7 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned ass
 from asset_checks import ALL_CHECKS  # noqa: E402
 from nba_assets import analytics, ml, precompute, raw  # noqa: E402
 from nba_assets.jobs import (  # noqa: E402
-    all_tables_job, daily_refresh_job, daily_refresh_schedule, predict_points_job, train_points_model_job,
+    all_tables_job, automation_sensor, daily_refresh_job, daily_refresh_schedule, predict_points_job, train_points_model_job,
     weekly_retrain_schedule,
 )
 from resources.model_store import model_store  # noqa: E402
@@ -21,6 +21,7 @@ defs = dg.Definitions(
     asset_checks=ALL_CHECKS,
     jobs=[all_tables_job, predict_points_job, train_points_model_job, daily_refresh_job],
     schedules=[daily_refresh_schedule, weekly_retrain_schedule],
+    sensors=[automation_sensor],
     resources={"io_manager": warehouse_io_manager(), "raw_source": RawSource(raw_dir=default_raw_dir()),
                "model_store": model_store()},
     executor=dg.in_process_executor,

@@ -36,3 +36,9 @@ weekly_retrain_schedule = dg.ScheduleDefinition(
     execution_timezone="America/New_York", default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Mondays 09:00 America/New_York, after the daily refresh: retrain on every date built so far.",
 )
+
+automation_sensor = dg.AutomationConditionSensorDefinition(
+    "nba_automation", target=dg.AssetSelection.all(), default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Evaluates FOLLOW_UPSTREAM: a derived table of the latest date is rebuilt after its upstream "
+                "changed, once the upstream's blocking checks passed.",
+)

@@ -112,13 +112,16 @@ def test_definitions_load_with_expected_assets_lineage_and_partitions():
         "nba_raw/player_boxscores", "nba_raw/team_boxscores", "nba_raw/shots", "nba_raw/schedule",
         "nba_analytics/team_offense_game_summary", "nba_analytics/player_game_summary",
         "nba_precompute/player_rolling_stats", "nba_precompute/player_shot_zone_analysis",
-        "nba_precompute/team_defense_zone_analysis", "nba_precompute/player_composite_factors"}
+        "nba_precompute/team_defense_zone_analysis", "nba_precompute/player_composite_factors",
+        "nba_ml/feature_rows", "nba_ml/points_model", "nba_ml/model_evaluation", "nba_ml/player_points_predictions"}
     player_parents = graph.get(keys.PLAYER_GAME_SUMMARY).parent_keys
     assert {keys.TEAM_OFFENSE_GAME_SUMMARY, keys.PLAYER_BOXSCORES, keys.SHOTS} <= set(player_parents)
     assert {keys.TEAM_BOXSCORES, keys.SCHEDULE} <= set(graph.get(keys.TEAM_OFFENSE_GAME_SUMMARY).parent_keys)
-    # every table is partitioned by game days; a day without games is not a partition
+    # every table is partitioned by game days but the model, trained once from every date;
+    # a day without games is not a partition
     for key in graph.get_all_asset_keys():
-        assert graph.get(key).partitions_def == game_days
+        model = key in (keys.POINTS_MODEL, keys.MODEL_EVALUATION)
+        assert graph.get(key).partitions_def == (None if model else game_days)
     assert "2021-12-24" not in ALL_KEYS and "2021-12-25" in ALL_KEYS
     assert "2023-11-07" not in ALL_KEYS and WEEK == ["2023-11-01", "2023-11-02", "2023-11-03", "2023-11-04",
                                                       "2023-11-05", "2023-11-06"]
