@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -e ".[test,live]"
 	touch $(STAMP)
 
 install: $(STAMP)

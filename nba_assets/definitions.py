@@ -13,7 +13,7 @@ from nba_assets.jobs import (  # noqa: E402
     weekly_retrain_schedule,
 )
 from resources.model_store import model_store  # noqa: E402
-from resources.raw_source import RawSource, default_raw_dir  # noqa: E402
+from resources.nba_api_source import selected_raw_source  # noqa: E402
 from resources.warehouse import warehouse_io_manager  # noqa: E402
 
 defs = dg.Definitions(
@@ -22,7 +22,7 @@ defs = dg.Definitions(
     jobs=[all_tables_job, predict_points_job, train_points_model_job, daily_refresh_job],
     schedules=[daily_refresh_schedule, weekly_retrain_schedule],
     sensors=[automation_sensor],
-    resources={"io_manager": warehouse_io_manager(), "raw_source": RawSource(raw_dir=default_raw_dir()),
+    resources={"io_manager": warehouse_io_manager(), "raw_source": selected_raw_source(),
                "model_store": model_store()},
     executor=dg.in_process_executor,
 )

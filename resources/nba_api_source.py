@@ -1,0 +1,288 @@
+"""stats.nba.com as the raw source (``NBA_RAW_SOURCE=nba_api``), through the optional ``nba_api`` package.
+
+``NbaApiSource.read(spec, dates)`` returns what ``RawSource.read`` returns (columns, dtypes, validation,
+lineage) for team box scores (``LeagueGameFinder``, team mode: the endpoint the folder's team file was
+saved from), player box scores (``BoxScoreTraditionalV3`` per game) and shots (``ShotChartDetail`` per
+game, every attempt). The parsers are pure functions of the documented JSON.
+
+Every request goes through ``call``: ``NBA_API_RETRIES`` retries with doubling waits on timeouts,
+connection errors, HTTP 429 and 5xx, then ``NbaApiError`` naming endpoint, parameters and last error
+(final: the asset's own ``RetryRequested`` is for ``TransientSourceError`` only). One request at a time:
+when this source is selected, the assets that call it (the ``nba_raw`` assets and
+``player_game_summary``, which reads the crosswalk) take ``pool=NBA_API_POOL``, limited to 1.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from nba_assets import contracts
+from nba_assets.basketball.minutes import MinutesParseError, parse_minutes_column
+from resources.raw_source import (BOOL, FLOAT, INT, NUMBER, PLAYER_BOXSCORES, PLAYER_ID_CROSSWALK, SHOTS,
+                                  SOURCE_RETRIES, TEAM_BOXSCORES, TEXT, RawDataError, RawFile, RawSource,
+                                  TransientSourceError, _validate, default_raw_dir)
+
+NBA_API_POOL = "nba_api"
+NBA_API_RETRIES = SOURCE_RETRIES  # retries after the first attempt
+NBA_API_RETRY_WAIT_SECONDS = 2.0  # doubled on every retry (2, 4, 8 s): a website, not a file
+INSTALL_HINT = 'NBA_RAW_SOURCE=nba_api needs the optional nba_api package: pip install -e ".[live]"'
+
+_ENDPOINT_OF = {TEAM_BOXSCORES: "leaguegamefinder", PLAYER_BOXSCORES: "boxscoretraditionalv3",
+                SHOTS: "shotchartdetail", PLAYER_ID_CROSSWALK: "commonallplayers"}
+_NUMBER_DTYPE = {TEAM_BOXSCORES: "int64", PLAYER_BOXSCORES: "float64", SHOTS: "int64", PLAYER_ID_CROSSWALK: "int64"}
+_CONTRACT_OF = {TEAM_BOXSCORES: contracts.TEAM_BOXSCORES, PLAYER_BOXSCORES: contracts.PLAYER_BOXSCORES,
+                SHOTS: contracts.SHOTS}
+_DTYPES = {INT: "int64", FLOAT: "float64", TEXT: "object", BOOL: "bool"}
+_SEASON_TYPES = {"1": "Pre Season", "2": "Regular Season", "3": "All Star", "4": "Playoffs", "5": "PlayIn"}
+_V3_STATS = {"fgm": "fieldGoalsMade", "fga": "fieldGoalsAttempted", "fg_pct": "fieldGoalsPercentage",
+             "fg3m": "threePointersMade", "fg3a": "threePointersAttempted", "fg3_pct": "threePointersPercentage",
+             "ftm": "freeThrowsMade", "fta": "freeThrowsAttempted", "ft_pct": "freeThrowsPercentage",
+             "oreb": "reboundsOffensive", "dreb": "reboundsDefensive", "reb": "reboundsTotal", "ast": "assists",
+             "stl": "steals", "blk": "blocks", "turnover": "turnovers", "pf": "foulsPersonal", "pts": "points"}
+
+
+class NbaApiError(RuntimeError):
+    """A stats.nba.com request that failed for good (retries exhausted, or a non-retryable answer)."""
+
+
+def source_label(spec: RawFile) -> str:
+    return f"stats.nba.com/stats/{_ENDPOINT_OF[spec]}"
+
+
+def _nba_api():
+    """The lazily imported ``nba_api`` pieces used here: (endpoints module, NBAStatsHTTP)."""
+    try:
+        from nba_api.stats import endpoints
+        from nba_api.stats.library.http import NBAStatsHTTP
+    except ImportError as exc:
+        raise ImportError(INSTALL_HINT) from exc
+    return endpoints, NBAStatsHTTP
+
+
+def request(endpoint_class: str, **kwargs) -> tuple[str, dict]:
+    """(endpoint, full query parameters) as ``nba_api`` builds them, without sending anything."""
+    built = getattr(_nba_api()[0], endpoint_class)(**kwargs, get_request=False)
+    return built.endpoint, built.parameters
+
+
+def _http_get(endpoint: str, params: dict, timeout: float) -> dict:
+    """One GET with nba_api's headers. Retryable failures raise ``TransientSourceError``."""
+    import requests  # a dependency of nba_api
+
+    http = _nba_api()[1]
+    try:
+        response = requests.get(http.base_url.format(endpoint=endpoint), params=params, headers=http.headers,
+                                timeout=timeout)
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        raise TransientSourceError(f"{type(exc).__name__}: {exc}") from exc
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TransientSourceError(f"HTTP {response.status_code}")
+    if response.status_code != 200:
+        raise NbaApiError(f"stats.nba.com/stats/{endpoint} {_shown(params)}: HTTP {response.status_code}")
+    return response.json()
+
+
+def _shown(params: dict) -> dict:
+    return {k: v for k, v in params.items() if v not in ("", None)}
+
+
+def call(endpoint: str, params: dict, timeout: float = 30.0, http_get=None, sleep=time.sleep) -> dict:
+    """The one way this module talks to stats.nba.com (``http_get`` is injectable for tests)."""
+    get = http_get or _http_get
+    for attempt in range(NBA_API_RETRIES + 1):
+        try:
+            return get(endpoint, params, timeout)
+        except TransientSourceError as exc:
+            last = exc
+            if attempt < NBA_API_RETRIES:
+                sleep(NBA_API_RETRY_WAIT_SECONDS * 2 ** attempt)
+    raise NbaApiError(f"stats.nba.com/stats/{endpoint} with {_shown(params)}: gave up after "
+                      f"{NBA_API_RETRIES + 1} attempts; last error: {last}")
+
+
+# ---- pure parsers: documented JSON -> frames with the folder's raw columns -------------------------
+
+def _result_set(payload: dict, name: str) -> pd.DataFrame:
+    """A V2 result set (``resultSets[i]`` with ``name``, ``headers``, ``rowSet``) as a frame."""
+    for result in payload["resultSets"]:
+        if result["name"] == name:
+            return pd.DataFrame(result["rowSet"], columns=result["headers"])
+    raise KeyError(f"no result set {name!r} in the response")
+
+
+def _season(game_id: str) -> int:
+    """Season start year from a 10-character game id: ``0022300061`` -> 2023."""
+    return 2000 + int(game_id[3:5])
+
+
+def _season_label(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _typed(frame: pd.DataFrame, spec: RawFile, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The spec's columns in the folder files' order (the contract's), with the folder source's
+    dtypes, plus ``extra`` as they are."""
+    order = [c.name for c in _CONTRACT_OF[spec].columns if c.name in spec.columns] if spec in _CONTRACT_OF else []
+    out = frame.reindex(columns=[*order, *(c for c in spec.columns if c not in order), *extra])
+    for column, kind in spec.columns.items():
+        dtype = _NUMBER_DTYPE[spec] if kind == NUMBER else _DTYPES[kind]
+        try:
+            out[column] = out[column].astype(dtype)
+        except (TypeError, ValueError) as exc:
+            raise RawDataError(source_label(spec), f"cannot be read as {dtype} ({exc})", column) from exc
+    return out.reset_index(drop=True)
+
+
+def parse_team_boxscores(payload: dict) -> pd.DataFrame:
+    """``LeagueGameFinder`` team rows: the folder's columns one to one, plus ``season``."""
+    teams = _result_set(payload, "LeagueGameFinderResults").rename(columns=str.lower)
+    start = teams["season_id"].str[1:].astype(int)
+    teams["season"] = start.map(_season_label)
+    return _typed(teams, TEAM_BOXSCORES)
+
+
+def parse_player_boxscores(payload: dict, game_date: str) -> pd.DataFrame:
+    """``BoxScoreTraditionalV3`` player rows, DNP rows included, plus ``comment`` (the DNP reason,
+    NULL for players who played; the raw contract has no column for it, so ``read`` leaves it out).
+
+    ``min`` is the string as shipped ("34:12", "PT34M12.00S", "" for a DNP). nba.com ids replace
+    balldontlie's: ``player_id`` is the person id, ``team_id`` and ``game_home/visitor_team_id`` are
+    nba.com team ids, ``game_id`` is the nba.com game id as an integer. ``id`` (balldontlie's row id)
+    does not exist: it is the key ``game_id * 10**8 + person id``. ``game_postseason`` is true for
+    playoff games (id type ``4``). NULL: ``player_position`` (V3's ``position`` is only the starting
+    slot) and ``player_team_id`` (balldontlie's team at pull time). Counts and percentages as shipped.
+    """
+    box = payload["boxScoreTraditional"]
+    game_id = box["gameId"]
+    rows = [
+        {"id": int(game_id) * 10**8 + p["personId"], "min": p["statistics"]["minutes"],
+         **{column: p["statistics"][key] for column, key in _V3_STATS.items()},
+         "player_id": p["personId"], "player_first_name": p["firstName"], "player_last_name": p["familyName"],
+         "player_position": None, "player_team_id": None, "team_id": team["teamId"],
+         "team_abbreviation": team["teamTricode"], "team_full_name": f"{team['teamCity']} {team['teamName']}",
+         "game_id": int(game_id), "game_date": game_date, "game_season": _season(game_id),
+         "game_home_team_id": box["homeTeamId"], "game_visitor_team_id": box["awayTeamId"],
+         "game_postseason": game_id[2] == "4", "comment": p.get("comment") or None}
+        for team in (box["homeTeam"], box["awayTeam"]) for p in team["players"]
+    ]
+    return _typed(pd.DataFrame(rows), PLAYER_BOXSCORES, extra=("comment",))
+
+
+_AREA = re.compile(r"^(.*)\((\w+)\)$")  # "Left Side Center(LC)"
+
+
+def parse_shots(payload: dict) -> pd.DataFrame:
+    """``ShotChartDetail`` rows. ``game_id`` drops the leading ``00``; ``game_date`` becomes
+    MM-DD-YYYY; ``SHOT_ZONE_AREA`` splits into ``zone_name``/``zone_abb``; ``loc_x``/``loc_y`` are
+    rescaled from tenths of feet to feet with y from the baseline (hoop at 5.25 ft), as in the folder
+    (checked against ``shot_distance``; the folder author's x orientation is undocumented, x is kept as
+    shipped). ``position_group``/``position`` are not in the shot chart: NULL."""
+    s = _result_set(payload, "Shot_Chart_Detail")
+    start = s["GAME_ID"].map(_season)
+    area = s["SHOT_ZONE_AREA"].str.extract(_AREA)
+    shipped = pd.to_datetime(s["GAME_DATE"], format="%Y%m%d")
+    return _typed(pd.DataFrame({
+        "season_1": start + 1, "season_2": start.map(_season_label),
+        "team_id": s["TEAM_ID"], "team_name": s["TEAM_NAME"], "player_id": s["PLAYER_ID"],
+        "player_name": s["PLAYER_NAME"], "position_group": None, "position": None,
+        "game_date": shipped.dt.strftime("%m-%d-%Y"), "game_id": s["GAME_ID"].astype(int), "home_team": s["HTM"],
+        "away_team": s["VTM"], "event_type": s["EVENT_TYPE"], "shot_made": s["SHOT_MADE_FLAG"] == 1,
+        "action_type": s["ACTION_TYPE"], "shot_type": s["SHOT_TYPE"], "basic_zone": s["SHOT_ZONE_BASIC"],
+        "zone_name": area[0], "zone_abb": area[1], "zone_range": s["SHOT_ZONE_RANGE"],
+        "loc_x": s["LOC_X"] / 10, "loc_y": s["LOC_Y"] / 10 + 5.25, "shot_distance": s["SHOT_DISTANCE"],
+        "quarter": s["PERIOD"], "mins_left": s["MINUTES_REMAINING"], "secs_left": s["SECONDS_REMAINING"],
+    }), SHOTS)
+
+
+def parse_crosswalk(payload: dict) -> pd.DataFrame:
+    """Identity crosswalk from ``CommonAllPlayers``: with this source ``player_id`` already is the
+    nba.com person id, so ``bdl_player_id`` = ``nba_person_id`` = ``PERSON_ID``."""
+    players = _result_set(payload, "CommonAllPlayers")
+    return _typed(pd.DataFrame({"bdl_player_id": players["PERSON_ID"], "bdl_name": players["DISPLAY_FIRST_LAST"],
+                                "nba_person_id": players["PERSON_ID"], "match": "identity_nba_api"}),
+                  PLAYER_ID_CROSSWALK)
+
+
+def _finish(spec: RawFile, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validation and lineage exactly as ``RawSource.read`` does them."""
+    label = source_label(spec)
+    rows = _validate(spec, Path(label), frame)
+    if spec.minutes_column:
+        try:
+            parse_minutes_column(rows[spec.minutes_column])
+        except MinutesParseError as exc:
+            raise RawDataError(label, str(exc), spec.minutes_column, exc.row, exc.value) from exc
+    out = rows.drop(columns=[spec.date_column, "_game_date"])
+    out.insert(0, "game_date", rows["_game_date"].values)
+    if spec.date_format != "%Y-%m-%d":
+        out[f"source_{spec.date_column}"] = rows[spec.date_column].values
+    out["source_file"] = label
+    out["ingested_at"] = pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None))
+    return out.reset_index(drop=True)
+
+
+class NbaApiSource(dg.ConfigurableResource):
+    """Live stats.nba.com source with ``RawSource``'s interface (``read``, ``has``, ``path``,
+    ``frame``). Player rows carry nba.com ids, so ``frame(PLAYER_ID_CROSSWALK)`` is the identity."""
+
+    timeout_seconds: float = 30.0
+
+    def _call(self, endpoint_class: str, **kwargs) -> dict:
+        return call(*request(endpoint_class, **kwargs), timeout=self.timeout_seconds)
+
+    def path(self, spec: RawFile) -> Path:
+        return Path(source_label(spec))
+
+    def has(self, spec: RawFile) -> bool:
+        return spec in _ENDPOINT_OF
+
+    def frame(self, spec: RawFile) -> pd.DataFrame:
+        if spec is not PLAYER_ID_CROSSWALK:
+            raise ValueError(f"{spec.name} is read per date from stats.nba.com: use read(spec, dates)")
+        today = date.today()
+        season = today.year if today.month >= 10 else today.year - 1
+        payload = self._call("CommonAllPlayers", season=_season_label(season))
+        return _validate(spec, self.path(spec), parse_crosswalk(payload))
+
+    def _games(self, day: date) -> pd.DataFrame:
+        text = day.strftime("%m/%d/%Y")
+        return parse_team_boxscores(self._call("LeagueGameFinder", player_or_team_abbreviation="T",
+                                               league_id_nullable="00", date_from_nullable=text, date_to_nullable=text))
+
+    def _rows(self, spec: RawFile, day: date) -> list[pd.DataFrame]:
+        teams = self._games(day)
+        if spec is TEAM_BOXSCORES:
+            return [teams]
+        game_ids = sorted(teams["game_id"].unique())
+        if spec is PLAYER_BOXSCORES:
+            return [parse_player_boxscores(self._call("BoxScoreTraditionalV3", game_id=g), day.isoformat())
+                    .drop(columns=["comment"]) for g in game_ids]
+        return [parse_shots(self._call("ShotChartDetail", team_id=0, player_id=0, game_id_nullable=g,
+                                       context_measure_simple="FGA", season_nullable=_season_label(_season(g)),
+                                       season_type_all_star=_SEASON_TYPES[g[2]]))
+                for g in game_ids if g[2] in _SEASON_TYPES]  # no shot chart season type for NBA Cup finals ("6")
+
+    def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
+        """The dates' rows, as ``RawSource.read`` returns them (``source_file`` names the endpoint)."""
+        if spec not in (TEAM_BOXSCORES, PLAYER_BOXSCORES, SHOTS):
+            raise ValueError(f"{spec.name} has no per-date stats.nba.com endpoint")
+        frames = [f for day in dates for f in self._rows(spec, day)]
+        return _finish(spec, _typed(pd.concat(frames) if frames else pd.DataFrame(), spec))
+
+
+def selected_raw_source() -> dg.ConfigurableResource:
+    """The raw source named by ``NBA_RAW_SOURCE``: ``folder`` (default) or ``nba_api``."""
+    kind = os.environ.get("NBA_RAW_SOURCE", "folder")
+    if kind == "folder":
+        return RawSource(raw_dir=default_raw_dir())
+    if kind == "nba_api":
+        _nba_api()
+        return NbaApiSource()
+    raise ValueError(f"NBA_RAW_SOURCE={kind!r}: expected 'folder' or 'nba_api'")
