@@ -1,6 +1,7 @@
 """Trains the points model on the pre-game tables in the DuckDB warehouse (``NBA_DUCKDB_PATH``,
 filled by ``make demo``) and prints the evaluation table: every predictor on the same rows of the
-latest season. The Dagster assets for the model are not built yet (issue 4).
+latest season: the model math of ``nba_ml/points_model`` without Dagster, for trying features and
+hyperparameters quickly.
 
     .venv/bin/python benchmarks/model_experiment.py
 """
@@ -18,7 +19,7 @@ from resources.warehouse import default_duckdb_path  # noqa: E402
 
 TABLES = ["nba_precompute.player_rolling_stats", "nba_precompute.player_composite_factors",
           "nba_precompute.player_shot_zone_analysis", "nba_precompute.team_defense_zone_analysis",
-          "nba_analytics.player_game_summary"]
+          "nba_analytics.player_game_summary", "nba_analytics.team_offense_game_summary"]
 
 if __name__ == "__main__":
     with duckdb.connect(default_duckdb_path(), read_only=True) as conn:

@@ -4,6 +4,7 @@ Attached to each asset as ``dagster/column_schema`` (the UI's column schema) and
 the warehouse IO manager on every write and load (``resources.contract.conform``).
 """
 
+from nba_assets.basketball import form
 from resources.contract import column as c
 from resources.contract import schema
 
@@ -135,6 +136,8 @@ def _feature(name: str):
     """A feature column typed as in the pre-game table it comes from; nullable (a missing input stays NULL)."""
     if name in _TEAM_FEATURES:
         return c(name, "float64", True, _TEAM_FEATURES[name])
+    if name in form.FEATURES:
+        return c(name, "float64", True, "pre-game form (nba_assets/basketball/form.py)")
     for source in _FEATURE_SOURCES:
         for col in source.columns:
             if col.name == name:

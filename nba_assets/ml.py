@@ -21,7 +21,7 @@ from nba_assets import contracts, keys
 from nba_assets.basketball import model
 from nba_assets.common import report_per_date, table_asset_args
 from nba_assets.gating import require_history, require_model, require_upstream_checks_passed
-from nba_assets.partitions import game_days
+from nba_assets.partitions import ALL_HISTORY, game_days
 from resources.model_store import ModelStore
 
 GROUP = "nba_ml"
@@ -31,18 +31,24 @@ PRE_GAME_TABLES = (keys.PLAYER_ROLLING_STATS, keys.PLAYER_COMPOSITE_FACTORS, key
 
 
 @dg.asset(**table_asset_args(keys.FEATURE_ROWS, FEATURE_ROWS,
-                             "Per player of D's games: the model's pre-game features (from the nba_precompute tables "
-                             "of D) and, once D is played, the target points and minutes. Missing inputs stay NULL.",
+                             "Per player of D's games: the model's pre-game features (the nba_precompute tables of D, "
+                             "and form across seasons from every game before D) and, once D is played, the target "
+                             "points and minutes. Missing inputs stay NULL.",
                              GROUP),
           ins={"rolling_stats": dg.AssetIn(keys.PLAYER_ROLLING_STATS),
                "factors": dg.AssetIn(keys.PLAYER_COMPOSITE_FACTORS),
                "zones": dg.AssetIn(keys.PLAYER_SHOT_ZONE_ANALYSIS),
                "teams": dg.AssetIn(keys.TEAM_DEFENSE_ZONE_ANALYSIS),
-               "players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY)})
+               "players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=ALL_HISTORY),
+               "team_games": dg.AssetIn(keys.TEAM_OFFENSE_GAME_SUMMARY, partition_mapping=ALL_HISTORY)})
 def feature_rows(context: dg.AssetExecutionContext, rolling_stats: pd.DataFrame, factors: pd.DataFrame,
-                 zones: pd.DataFrame, teams: pd.DataFrame, players: pd.DataFrame) -> pd.DataFrame:
-    require_upstream_checks_passed(context, blocking_check_keys(*PRE_GAME_TABLES, keys.PLAYER_GAME_SUMMARY))
-    frame = model.feature_rows(rolling_stats, factors, zones, teams, players)
+                 zones: pd.DataFrame, teams: pd.DataFrame, players: pd.DataFrame,
+                 team_games: pd.DataFrame) -> pd.DataFrame:
+    require_upstream_checks_passed(context, blocking_check_keys(*PRE_GAME_TABLES))
+    history = [k for k in game_days.get_partition_keys() if k <= context.partition_keys[-1]]
+    require_history(context, [keys.PLAYER_GAME_SUMMARY, keys.TEAM_OFFENSE_GAME_SUMMARY],
+                    blocking_check_keys(keys.PLAYER_GAME_SUMMARY, keys.TEAM_OFFENSE_GAME_SUMMARY), history)
+    frame = model.feature_rows(rolling_stats, factors, zones, teams, players, team_games)
     report_per_date(context, frame, played=lambda f: (f["minutes_played"] > 0).sum())
     return frame
 

@@ -64,3 +64,8 @@ SEASON_HISTORY = dg.TimeWindowPartitionMapping(start_offset=-SEASON_PARTITIONS, 
                                                allow_nonexistent_upstream_partitions=True)
 """Upstream mapping of a pre-game table: D's partition reads every partition of D's season up
 to D (D itself only for who plays; values use earlier dates)."""
+
+ALL_HISTORY = dg.TimeWindowPartitionMapping(start_offset=-len(game_days.get_partition_keys()), end_offset=0,
+                                            allow_nonexistent_upstream_partitions=True)
+"""Upstream mapping of the feature rows: D's partition reads every partition up to D (form across
+seasons and the previous season; D itself only for the target)."""

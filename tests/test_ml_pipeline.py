@@ -98,13 +98,34 @@ def test_predictions_come_from_the_stored_artifact(trained):
                              SLICE[-1]).passed
 
 
+def test_feature_rows_checks_pass_on_every_date(trained):
+    _, _, instance = trained
+    for name in ("one_row_per_player", "pre_game_values"):
+        check = dg.AssetCheckKey(keys.FEATURE_ROWS, name)
+        assert all(latest_evaluation(instance, check, day).passed for day in (SLICE[20], SLICE[-1]))
+
+
+def test_predictions_without_a_trained_model_are_refused(trained):
+    """With the model's materializations wiped, a predictions run fails naming the missing model."""
+    root, _, instance = trained
+    instance.wipe_assets([keys.POINTS_MODEL])
+    done = subprocess.run([sys.executable, "-m", "dagster", "asset", "materialize", "-m", "nba_assets.definitions",
+                           "--select", keys.PLAYER_POINTS_PREDICTIONS.to_user_string(), "--partition", SLICE[-1]],
+                          cwd=PROJECT, env=_env(root), capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0 and "nba_ml/points_model was never materialized" in done.stderr
+
+
+def _env(root: Path) -> dict:
+    return {**os.environ, "NBA_RAW_DIR": str(root / "raw"), "DAGSTER_HOME": str(root / "home"),
+            "NBA_DUCKDB_PATH": str(root / "w.duckdb"), "NBA_MODEL_DIR": str(root / "models")}
+
+
 def test_a_model_that_loses_to_a_baseline_blocks_the_predictions(trained):
     """Retrained with one boosting round (a model barely off its base score), the model loses to
     the last-10 average: its check fails, and a later predictions run refuses to use it, naming
     the version and the check. Runs last: it replaces the module's model."""
     root, _, instance = trained
-    env = {**os.environ, "NBA_RAW_DIR": str(root / "raw"), "DAGSTER_HOME": str(root / "home"),
-           "NBA_DUCKDB_PATH": str(root / "w.duckdb"), "NBA_MODEL_DIR": str(root / "models")}
+    env = _env(root)
     config = root / "one_round.json"
     config.write_text(json.dumps({"ops": {"points_model": {"config": {"num_boost_round": 1}}}}))
     trained_again = subprocess.run([sys.executable, "-m", "dagster", "job", "execute", "-m", "nba_assets.definitions",

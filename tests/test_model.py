@@ -37,7 +37,7 @@ def real_rows() -> pd.DataFrame:
     r = rolling.player_rolling_stats(players, days)
     z = rolling.player_shot_zone_analysis(players, days)
     t = rolling.team_defense_zone_analysis(team, players, schedule, days)
-    rows = m.feature_rows(r, composite_factors(r, z, t), z, t, players)
+    rows = m.feature_rows(r, composite_factors(r, z, t), z, t, players, team)
     earlier = rows["game_date"] < pd.Timestamp("2023-11-06")
     return rows.assign(season=rows["season"].where(~earlier, 2022), is_bootstrap=False)
 
@@ -93,7 +93,7 @@ def test_changing_d_box_scores_moves_only_the_target_of_d_feature_rows():
         r = rolling.player_rolling_stats(p, [day])
         z = rolling.player_shot_zone_analysis(p, [day])
         d = rolling.team_defense_zone_analysis(t, p, schedule, [day])
-        return m.feature_rows(r, composite_factors(r, z, d), z, d, p)
+        return m.feature_rows(r, composite_factors(r, z, d), z, d, p, t)
 
     before, after = rows_of(players, team), rows_of(changed, team_changed)
     target = ["points", "minutes_played"]

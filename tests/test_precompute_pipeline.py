@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from conftest import Pipeline, project_instance
+from conftest import FOUNDATION, Pipeline, project_instance
 from nba_assets import keys
 from nba_assets.partitions import game_days, season_keys_through
 from test_pipeline import latest_evaluation, step_failures, ui_status
@@ -20,10 +20,11 @@ PRE = {keys.PLAYER_ROLLING_STATS: "nba_precompute.player_rolling_stats",
 
 @pytest.fixture(scope="module")
 def season(tmp_path_factory):
-    """The season's first partitions (preseason through 2023-10-28) as one run of the whole graph."""
+    """The season's first partitions (preseason through 2023-10-28) as one run of every table up to
+    the pre-game tables (the feature rows need every earlier season too)."""
     with project_instance() as inst:
         pipe = Pipeline(inst, str(tmp_path_factory.mktemp("season") / "w.duckdb"))
-        yield pipe, pipe.run(SEASON[0], SEASON[-1], selection=None)
+        yield pipe, pipe.run(SEASON[0], SEASON[-1], selection=[*FOUNDATION, *PRE])
 
 
 def test_whole_graph_from_the_season_start_builds_every_pre_game_table(season):
@@ -64,18 +65,12 @@ def test_a_window_with_unmaterialized_history_is_refused(pipeline):
     assert pipeline.counts(PRE[keys.PLAYER_ROLLING_STATS]) == {}
 
 
-def test_feature_rows_follow_the_pre_game_tables_and_pass_their_checks(season):
+def test_feature_rows_refuse_a_date_whose_earlier_seasons_were_never_built(season):
+    """The feature rows carry form across seasons: without the earlier seasons they would be
+    silently thinner, so the date is refused, naming the unbuilt dates."""
     pipe, _ = season
-    rows = pipe.counts("nba_ml.feature_rows")
-    assert rows == pipe.counts(PRE[keys.PLAYER_ROLLING_STATS])
-    for name in ("one_row_per_player", "pre_game_values"):
-        assert latest_evaluation(pipe.instance, dg.AssetCheckKey(keys.FEATURE_ROWS, name), SEASON[-1]).passed
-
-
-def test_predictions_without_a_trained_model_are_refused(season):
-    pipe, _ = season
-    result = pipe.run(SEASON[-1], selection=[keys.PLAYER_POINTS_PREDICTIONS])
+    result = pipe.run(SEASON[-1], selection=[keys.FEATURE_ROWS])
     assert not result.success
     (message, _), = step_failures(result).values()
-    assert "nba_ml/points_model was never materialized" in message
-    assert pipe.counts("nba_ml.player_points_predictions") == {}
+    assert "never materialized" in message and f"nba_analytics/player_game_summary {ALL_KEYS[0]}" in message
+    assert pipe.counts("nba_ml.feature_rows") == {}

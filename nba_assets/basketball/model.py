@@ -11,13 +11,15 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
+from nba_assets.basketball import form
+
 FEATURES = [
     "points_l5", "points_l10", "points_season", "points_std_l10", "minutes_l10", "usage_l5", "usage_l10",
     "usage_season", "fga_l10", "fta_l10", "fg3a_l10", "points_per_minute_l10", "games_played_season",
     "days_since_last_game", "is_back_to_back", "games_last_7_days", "minutes_last_7_days",
     "back_to_backs_last_14_days", "is_home", "fatigue_score", "shot_zone_mismatch", "pace_factor", "usage_spike",
     "total_adjustment", "paint_rate", "mid_range_rate", "three_rate", "opp_defensive_rating_l15", "opp_pace_l10",
-    "own_pace_l10", "own_offensive_rating_l10",
+    "own_pace_l10", "own_offensive_rating_l10", *form.FEATURES,
 ]
 BASELINES = {
     "last_10_avg": lambda f: f["points_l10"],
@@ -28,9 +30,11 @@ ROTATION_MINUTES_L10 = 20
 
 
 def feature_rows(rolling: pd.DataFrame, factors: pd.DataFrame, zones: pd.DataFrame, teams: pd.DataFrame,
-                 players: pd.DataFrame) -> pd.DataFrame:
-    """One row per player of D's games: pre-game features of D, and D's points and minutes as the
-    target (NULL until played). Missing inputs stay NULL (XGBoost treats them as missing)."""
+                 players: pd.DataFrame, team_offense: pd.DataFrame) -> pd.DataFrame:
+    """One row per player of D's games: pre-game features of D (the pre-game tables' values of D
+    and ``form.form_features`` from ``players``/``team_offense`` history), and D's points and
+    minutes as the target (NULL until played). Missing inputs stay NULL (XGBoost treats them as
+    missing)."""
     keys = ["game_date", "player_id"]
     out = rolling.merge(factors[keys + ["fatigue_score", "shot_zone_mismatch", "pace_factor", "usage_spike",
                                         "total_adjustment", "completeness_pct"]], on=keys, how="left")
@@ -42,8 +46,11 @@ def feature_rows(rolling: pd.DataFrame, factors: pd.DataFrame, zones: pd.DataFra
     out["opp_pace_l10"] = t["pace_l10"].reindex(opp).to_numpy()
     out["own_pace_l10"] = t["pace_l10"].reindex(own).to_numpy()
     out["own_offensive_rating_l10"] = t["offensive_rating_l10"].reindex(own).to_numpy()
+    keys_ = ["game_date", "player_id", "season", "team_abbr", "opponent_abbr"]
+    out = pd.concat([out, form.form_features(players, team_offense, out[keys_])], axis=1)
     target = players[["game_date", "player_id", "game_id", "points", "minutes_played"]]
-    out = out.merge(target, on=["game_date", "player_id", "game_id"], how="left")
+    out = out.merge(target.assign(game_date=target["game_date"].astype(out["game_date"].dtype)),
+                    on=["game_date", "player_id", "game_id"], how="left")
     return out[keys + ["season", "game_id", "team_abbr", "opponent_abbr", "is_bootstrap", *[
         c for c in FEATURES if c not in ("is_home",)], "is_home", "completeness_pct", "points", "minutes_played"]]
 
@@ -74,7 +81,7 @@ def matrix(rows: pd.DataFrame) -> np.ndarray:
     return rows[FEATURES].astype("float64").to_numpy()
 
 
-DEFAULT_PARAMS = {"learning_rate": 0.03, "max_depth": 5, "min_child_weight": 20, "subsample": 0.8,
+DEFAULT_PARAMS = {"learning_rate": 0.03, "max_depth": 4, "min_child_weight": 50, "subsample": 0.8,
                   "colsample_bytree": 0.8, "reg_lambda": 1.0, "seed": 7}
 DEFAULT_ROUNDS, EARLY_STOPPING_ROUNDS = 1500, 50
 
