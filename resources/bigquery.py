@@ -1,7 +1,8 @@
 """BigQuery warehouse (``NBA_WAREHOUSE=bigquery``): the same column contracts as DuckDB.
 
 Before the first load of a table it is created from the contract, partitioned by
-``game_date`` (a DATE), so the IO manager's per-partition DELETE prunes to one day. Column
+``game_date`` (a DATE), so the IO manager's per-partition DELETE prunes to one day, and
+clustered by the natural keys it has (``CLUSTER_KEYS``). Column
 names are upper-cased because dagster-gcp upper-cases them on load and lower-cases them on read.
 """
 
@@ -20,11 +21,18 @@ from resources.contract import warehouse_type
 from resources.warehouse import PARTITION_COLUMN, conform_input, conform_output
 
 
+CLUSTER_KEYS = ("player_id", "team_abbr", "game_id")  # within a day: a player's rows, a team's, a game's
+
+
 def create_table_sql(table_slice: TableSlice, contract: dg.TableSchema) -> str:
     columns = ", ".join(f"{c.name.upper()} {warehouse_type(c, 'bigquery')}"
                         + ("" if c.constraints.nullable else " NOT NULL") for c in contract.columns)
-    partition = f" PARTITION BY {PARTITION_COLUMN.upper()}" if any(c.name == PARTITION_COLUMN for c in contract.columns) else ""
-    return f"CREATE TABLE IF NOT EXISTS `{table_slice.database}.{table_slice.schema}.{table_slice.table}` ({columns}){partition}"
+    names = [c.name for c in contract.columns]
+    partition = f" PARTITION BY {PARTITION_COLUMN.upper()}" if PARTITION_COLUMN in names else ""
+    cluster = [k.upper() for k in CLUSTER_KEYS if k in names]
+    clustering = f" CLUSTER BY {', '.join(cluster)}" if cluster else ""
+    return (f"CREATE TABLE IF NOT EXISTS `{table_slice.database}.{table_slice.schema}.{table_slice.table}` "
+            f"({columns}){partition}{clustering}")
 
 
 def to_load_frame(frame: pd.DataFrame, contract: dg.TableSchema) -> pd.DataFrame:

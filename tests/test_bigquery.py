@@ -47,7 +47,10 @@ def _schedule_frame(day="2023-11-01"):
 def test_table_is_created_date_partitioned_from_the_contract():
     sql = create_table_sql(_slice(), contracts.SCHEDULE)
     assert sql.startswith("CREATE TABLE IF NOT EXISTS `proj.nba_raw.schedule` (GAME_DATE DATE NOT NULL, GAME_ID STRING NOT NULL")
-    assert sql.endswith("PARTITION BY GAME_DATE")
+    assert sql.endswith("PARTITION BY GAME_DATE CLUSTER BY GAME_ID")
+    players = create_table_sql(_slice(), contracts.PLAYER_GAME_SUMMARY)
+    assert players.endswith("PARTITION BY GAME_DATE CLUSTER BY PLAYER_ID, TEAM_ABBR, GAME_ID")
+    assert "PARTITION BY" not in create_table_sql(_slice(), contracts.MODEL_EVALUATION)
 
 
 def test_output_creates_table_then_loads_conformed_frame_with_real_dates():

@@ -1,0 +1,1 @@
+"""End-to-end browser tests: ``dagster dev`` + headless Chromium (see ``test_ui_browser.py``)."""

@@ -1,0 +1,209 @@
+"""End to end through the Dagster UI: asset graph, a backfill launched from the UI, per-date checks.
+
+Against a real ``dagster dev`` (webserver + daemon + code server, see ``conftest.py``) whose raw
+folder holds four real game dates, a headless Chromium:
+
+1. opens the asset lineage of the ``nba_raw`` and ``nba_analytics`` groups (both expanded) and
+   finds every table of the two groups, ``player_game_summary`` included;
+2. launches the backfill the way the README describes it: *Materialize all…* → partition range
+   ``[2023-11-01...2023-11-04]`` → *Launch backfill*; the toast names the backfill, and the
+   webserver's GraphQL confirms its partitions and its six assets;
+3. waits for the daemon to finish it (GraphQL ``partitionBackfillOrError``), then opens the
+   backfill's page and finds every asset 100% completed with 4 partitions succeeded;
+4. opens ``player_game_summary``'s Checks tab: every check is listed as Succeeded, the
+   execution history of ``coverage`` has a Passed row for each date, the Partitions tab counts
+   4 passed; GraphQL confirms one recorded execution per check and per date on all six assets
+   (blocking checks passed), each naming the materialization it checked.
+
+Screenshots: ``artifacts/e2e/01_asset_graph.png`` … ``06_check_partitions.png``.
+Run: ``make e2e`` or ``.venv/bin/python -m pytest -q tests/e2e -p no:cacheprovider``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import quote
+
+import pytest
+
+SELECTION = "group:nba_raw or group:nba_analytics"
+ASSETS = [
+    ("nba_raw", "player_boxscores"), ("nba_raw", "team_boxscores"), ("nba_raw", "schedule"), ("nba_raw", "shots"),
+    ("nba_analytics", "team_offense_game_summary"), ("nba_analytics", "player_game_summary"),
+]
+BACKFILL_TIMEOUT = 180.0
+RUNNING = {"REQUESTED", "CANCELING", "FAILING"}
+
+
+# --------------------------------------------------------------------------------------- helpers
+def _by():
+    from selenium.webdriver.common.by import By
+    return By
+
+
+def wait_for(driver, condition, timeout: float, what: str):
+    """WebDriverWait with a readable failure naming what was awaited and where."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.25).until(condition)
+    except TimeoutException:
+        body = driver.find_element(_by().TAG_NAME, "body").text[-1500:]
+        pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} on {driver.current_url}\npage text:\n{body}")
+
+
+def body_text(driver) -> str:
+    return driver.find_element(_by().TAG_NAME, "body").text
+
+
+def text_present(*texts: str):
+    return lambda d: all(t in body_text(d) for t in texts)
+
+
+def dismiss_community_modal(driver) -> None:
+    """The 'Join the Dagster community' modal (already marked seen via GraphQL; this is a guard)."""
+    for button in driver.find_elements(_by().XPATH, "//button[normalize-space(.)='Skip']"):
+        if button.is_displayed():
+            button.click()
+
+
+def shot(driver, artifacts, name: str) -> None:
+    driver.save_screenshot(str(artifacts / name))
+
+
+def displayed(driver, xpath: str) -> list:
+    return [e for e in driver.find_elements(_by().XPATH, xpath) if e.is_displayed()]
+
+
+# ------------------------------------------------------------------------------------------ test
+def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(dagster_dev, browser, artifacts):
+    driver, dev, By = browser, dagster_dev, _by()
+    dates = dev.dates
+    started = time.monotonic()
+
+    # 1. The asset graph of the two groups, expanded: every table is a node.
+    expanded = ",".join(f"global@global:{g}" for g in ("nba_raw", "nba_analytics"))
+    driver.get(f"{dev.url}/asset-groups~{quote(SELECTION)}?expanded={quote(expanded)}")
+    names = [name for _, name in ASSETS]
+    wait_for(driver, text_present("Global asset lineage", *names), 60, f"graph nodes {names}")
+    dismiss_community_modal(driver)
+    assert displayed(driver, "//*[normalize-space(text())='player_game_summary']"), "player_game_summary node not visible"
+    wait_for(driver, lambda d: body_text(d).count(f"{len(dates)} partitions") == len(ASSETS) and "Loading..." not in body_text(d),
+             60, f"'{len(dates)} partitions' (the raw folder's dates) on all {len(ASSETS)} nodes")
+    shot(driver, artifacts, "01_asset_graph.png")
+
+    # 2. Launch the backfill from the UI: Materialize all… → range → Launch backfill.
+    displayed(driver, "//button[contains(normalize-space(.), 'Materialize all')]")[0].click()
+    dialog = wait_for(driver, lambda d: next(iter(displayed(d, "//*[@role='dialog']")), False), 30, "the launch dialog")
+    wait_for(driver, lambda d: "Launch runs to materialize 6 assets" in dialog.text, 30, "'materialize 6 assets' title")
+    ranges = dialog.find_element(By.XPATH, ".//input[starts-with(@placeholder, 'ex:')]")
+    ranges.click()
+    ranges.send_keys(f"[{dates[0]}...{dates[-1]}]")
+    ranges.send_keys("\t")
+    wait_for(driver, lambda d: f"{len(dates)} partitions" in dialog.text, 30, f"'{len(dates)} partitions' selected")
+    shot(driver, artifacts, "02_launch_backfill_dialog.png")
+    dialog.find_element(By.XPATH, ".//button[normalize-space(.)='Launch backfill']").click()
+    toast = wait_for(driver, lambda d: re.search(r"Created backfill (\w+)", body_text(d)), 30, "the 'Created backfill' toast")
+    backfill_id = toast.group(1)
+
+    backfill_query = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { __typename
+        ... on PartitionBackfill { status partitionNames assetSelection { path } runs(limit: 20) { id status } }
+        ... on PythonError { message } } }"""
+    backfill = dev.gql(backfill_query, {"id": backfill_id})["partitionBackfillOrError"]
+    assert backfill["__typename"] == "PartitionBackfill", backfill
+    assert sorted(backfill["partitionNames"]) == dates
+    assert sorted(tuple(a["path"]) for a in backfill["assetSelection"]) == sorted(ASSETS)
+
+    # 3. The daemon runs it; then the backfill page shows every asset completed.
+    deadline = time.monotonic() + BACKFILL_TIMEOUT
+    while backfill["status"] in RUNNING and time.monotonic() < deadline:
+        time.sleep(2)
+        backfill = dev.gql(backfill_query, {"id": backfill_id})["partitionBackfillOrError"]
+    assert backfill["status"] == "COMPLETED_SUCCESS", (
+        f"backfill {backfill_id} ended {backfill['status']} (runs {backfill['runs']}) "
+        f"after {time.monotonic() - started:.0f} s:\n{dev.log_tail()}")
+
+    driver.get(f"{dev.url}/runs/b/{backfill_id}")
+    wait_for(driver, text_present(backfill_id, "Succeeded", f"{dates[0]}...{dates[-1]}",
+                                  *(f"{g} / {n}" for g, n in ASSETS)), 60, "the completed backfill table")
+    page = body_text(driver)
+    for group, name in ASSETS:
+        row = page[page.index(f"{group} / {name}"):].splitlines()[:6]
+        # asset, "100% completed", targeted, in progress, succeeded, failed
+        assert row[1:6] == ["100% completed", "4", "0", "4", "0"], f"backfill row for {group}/{name}: {row}"
+    shot(driver, artifacts, "03_backfill_done.png")
+
+    # 4. The checks of player_game_summary, per date, in the UI ...
+    checks = _checks(dev, ("nba_analytics", "player_game_summary"))
+    driver.get(f"{dev.url}/assets/nba_analytics/player_game_summary?view=checks")
+    wait_for(driver, text_present(f"Checks ({len(checks)})", *checks), 60, f"the check list {sorted(checks)}")
+    for name in checks:  # the list shows each check followed by its latest status
+        wait_for(driver, lambda d, n=name: re.search(rf"(?m)^{re.escape(n)}\nSucceeded$", body_text(d)), 30,
+                 f"'{name}' listed as Succeeded")
+    shot(driver, artifacts, "04_checks_tab.png")
+
+    displayed(driver, "//*[normalize-space(text())='coverage']")[0].click()
+    displayed(driver, "//button[normalize-space(.)='Execution history']")[0].click()
+    rows = wait_for(driver, lambda d: _history_rows(d, dates), 60, f"a Passed execution row for each of {dates}")
+    assert all("Passed" in rows[date] for date in dates), rows
+    shot(driver, artifacts, "05_check_execution_history.png")
+
+    displayed(driver, "//button[normalize-space(.)='Partitions']")[0].click()
+    wait_for(driver, text_present(f"Passed ({len(dates)})", "Failed (0)", "Missing (0)"), 30,
+             f"'Passed ({len(dates)})' in the check's partitions tab")
+    shot(driver, artifacts, "06_check_partitions.png")
+
+    # ... and through GraphQL: one execution per check and per date on all six assets.
+    missing, failed_blocking, summary = [], [], {}
+    for asset in ASSETS:
+        for name, blocking in _checks(dev, asset).items():
+            per_date = _executions_per_date(dev, asset, name)
+            summary[f"{'/'.join(asset)}:{name}"] = {d: per_date.get(d, {}).get("status") for d in dates}
+            for date in dates:
+                execution = per_date.get(date)
+                if execution is None or execution["status"] not in ("SUCCEEDED", "FAILED"):
+                    missing.append((asset, name, date, execution and execution["status"]))
+                    continue
+                assert execution["evaluation"]["targetMaterialization"], (asset, name, date, "no target materialization")
+                if blocking and execution["status"] != "SUCCEEDED":
+                    failed_blocking.append((asset, name, date))
+    assert summary, "no checks found on the six assets"
+    assert not missing, f"checks without a recorded execution for a date: {missing}"
+    assert not failed_blocking, f"blocking checks failed on real data: {failed_blocking}"
+    elapsed = time.monotonic() - started
+    print(f"\n{len(summary)} checks x {len(dates)} dates recorded; backfill {backfill_id}; browser part {elapsed:.0f} s; "
+          f"screenshots in {artifacts}")
+
+
+def _checks(dev, asset: tuple[str, str]) -> dict[str, bool]:
+    """{check name: blocking} of one asset, from the webserver."""
+    data = dev.gql("""query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) { __typename
+        ... on AssetNode { assetChecksOrError { __typename ... on AssetChecks { checks { name blocking } } } } } }""",
+                   {"key": {"path": list(asset)}})["assetNodeOrError"]
+    assert data["__typename"] == "AssetNode", data
+    return {c["name"]: c["blocking"] for c in data["assetChecksOrError"].get("checks", [])}
+
+
+def _executions_per_date(dev, asset: tuple[str, str], check: str) -> dict[str, dict]:
+    """The latest execution of ``check`` for each partition (the range summary has partition None)."""
+    rows = dev.gql("""query($key: AssetKeyInput!, $check: String!) {
+        assetCheckExecutions(assetKey: $key, checkName: $check, limit: 100) {
+            status partition evaluation { partition success targetMaterialization { timestamp } } } }""",
+                   {"key": {"path": list(asset)}, "check": check})["assetCheckExecutions"]
+    latest: dict[str, dict] = {}
+    for row in rows:  # newest first
+        if row["partition"] and row["partition"] not in latest:
+            latest[row["partition"]] = row
+    return latest
+
+
+def _history_rows(driver, dates: list[str]) -> dict[str, str] | bool:
+    """{date: row text} of the execution history table once every date has a row, else False."""
+    rows = {}
+    for tr in driver.find_elements(_by().XPATH, "//table//tr"):
+        text = tr.text
+        for date in dates:
+            if date in text:
+                rows[date] = text
+    return rows if all(date in rows for date in dates) else False
