@@ -31,7 +31,9 @@ def check_results(instance: dg.DagsterInstance, keys: list[str]) -> dict[dg.Asse
     from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus as S
 
     storage = instance.event_log_storage
-    check_keys = sorted(defs.resolve_asset_graph().asset_check_keys, key=lambda k: k.to_user_string())
+    graph = defs.resolve_asset_graph()
+    check_keys = sorted((k for k in graph.asset_check_keys if graph.get(k.asset_key).partitions_def is not None),
+                        key=lambda k: k.to_user_string())  # the model's checks are printed with the model
     out = {}
     for key in check_keys:
         infos = [i for i in storage.get_asset_check_partition_info([key], partition_keys=keys) if i.partition_key]
