@@ -10,7 +10,7 @@ import xgboost as xgb
 from nba_assets.basketball import model as m
 from nba_assets.basketball import rolling
 from nba_assets.basketball.factors import composite_factors
-from test_precompute import history
+from test_precompute import LEAK_DAY, changed_box_scores, history
 
 
 def test_baselines_worked_example():
@@ -80,14 +80,8 @@ def test_changing_d_box_scores_moves_only_the_target_of_d_feature_rows():
     """The feature-row leak test: D's own points, minutes and shots changed; every feature of D is
     identical, and only the target columns (points, minutes_played) move."""
     players, team, schedule = history()
-    day = pd.Timestamp("2023-11-15")
-    changed = players.copy()
-    on_day = changed["game_date"] == day
-    changed.loc[on_day, "points"] += 17
-    changed.loc[on_day, "minutes_played"] += 11
-    changed.loc[on_day & changed["has_shot_data"], "paint_attempts"] += 9
-    team_changed = team.copy()
-    team_changed.loc[team_changed["game_date"] == day, "pace"] += 30
+    day = LEAK_DAY
+    changed, team_changed = changed_box_scores(day)
 
     def rows_of(p, t):
         r = rolling.player_rolling_stats(p, [day])

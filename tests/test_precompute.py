@@ -67,17 +67,30 @@ def test_first_game_of_the_season_has_null_averages_not_zeros():
     assert rows["is_bootstrap"].all()
 
 
-def test_changing_d_box_scores_does_not_move_d_rows():
-    """The leak test: D's own points, minutes and shots changed; every pre-game table of D is identical."""
-    players, team, schedule = history()
-    day = pd.Timestamp("2023-11-15")
+LEAK_DAY = pd.Timestamp("2023-11-15")
+
+
+def changed_box_scores(day: pd.Timestamp = LEAK_DAY) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``history()``'s player and team rows with D's own box scores changed: every player's points
+    +17, minutes +11, paint attempts +9 (with shot data); every team's points +20 and pace +30."""
+    players, team, _ = history()
     changed = players.copy()
     on_day = changed["game_date"] == day
     changed.loc[on_day, "points"] += 17
     changed.loc[on_day, "minutes_played"] += 11
     changed.loc[on_day & changed["has_shot_data"], "paint_attempts"] += 9
     team_changed = team.copy()
-    team_changed.loc[team_changed["game_date"] == day, "pace"] += 30
+    team_on_day = team_changed["game_date"] == day
+    team_changed.loc[team_on_day, "points"] += 20
+    team_changed.loc[team_on_day, "pace"] += 30
+    return changed, team_changed
+
+
+def test_changing_d_box_scores_does_not_move_d_rows():
+    """The leak test: D's own points, minutes and shots changed; every pre-game table of D is identical."""
+    players, team, schedule = history()
+    day = LEAK_DAY
+    changed, team_changed = changed_box_scores(day)
     for build in (lambda p, t: rolling.player_rolling_stats(p, [day]),
                   lambda p, t: rolling.player_shot_zone_analysis(p, [day]),
                   lambda p, t: rolling.team_defense_zone_analysis(t, p, schedule, [day])):
