@@ -102,40 +102,6 @@ def previous_season_features(players: pd.DataFrame, keys: pd.DataFrame) -> pd.Da
     return out[cols]
 
 
-def teammate_absence_features(players: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
-    """Same season, the team's last game before D: the season-to-date points per game (as of that
-    game, before it) of teammates who had been playing for the team but did not play in that
-    game (missing scoring), and the player's own share of the team's rotation scoring. Nothing of
-    D: D's own roster or DNP list is not used."""
-    p = _played(players).sort_values(PLAYER_SEASON + ["game_date"]).reset_index(drop=True)
-    g = p.groupby(PLAYER_SEASON, sort=False)
-    # season points per game including this game (the as-of state after the game)
-    p["ppg_after"] = g["points"].cumsum() / (g.cumcount() + 1)
-    # every team game date, the set of players who had played for that team before (same season)
-    all_rows = players.copy()
-    all_rows["game_date"] = pd.to_datetime(all_rows["game_date"])
-    team_dates = all_rows[["team_abbr", "season", "game_date"]].drop_duplicates().sort_values(["team_abbr", "season", "game_date"])
-    # for each (team, date G): sum of ppg (as of before G) of players whose latest team-before-G is this team
-    # approximated by: players with a played game for this team within the 20 days before G
-    res = []
-    pt = p[["team_abbr", "season", "player_id", "game_date", "ppg_after"]]
-    for (team, season), dates in team_dates.groupby(["team_abbr", "season"]):
-        hist = pt[(pt["team_abbr"] == team) & (pt["season"] == season)]
-        if hist.empty:
-            continue
-        for gd in dates["game_date"]:
-            prior = hist[(hist["game_date"] < gd) & (hist["game_date"] >= gd - pd.Timedelta(days=20))]
-            if prior.empty:
-                continue
-            latest = prior.sort_values("game_date").drop_duplicates("player_id", keep="last")
-            played_g = set(hist.loc[hist["game_date"] == gd, "player_id"])
-            missing = latest[~latest["player_id"].isin(played_g)]
-            res.append((team, season, gd, float(missing["ppg_after"].sum()), float(latest["ppg_after"].sum())))
-    tm = pd.DataFrame(res, columns=["team_abbr", "season", "game_date", "team_missing_ppg_last_game", "team_ppg_total"])
-    # the state at the team's last game before D (strictly before D)
-    return _asof(keys, tm, ["team_abbr", "season"], ["team_missing_ppg_last_game", "team_ppg_total"])
-
-
 def schedule_features(players: pd.DataFrame, team_offense: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     """D's schedule facts and team form before D: whether D is a postseason game (play-in or
     playoffs, from the schedule's game type of D's game), days since the season's first game,
@@ -161,12 +127,15 @@ def schedule_features(players: pd.DataFrame, team_offense: pd.DataFrame, keys: p
     return out
 
 
-def teammate_absence_features_v2(players: pd.DataFrame, keys: pd.DataFrame, lookback_days: int = 20) -> pd.DataFrame:
+def teammate_absence_features(players: pd.DataFrame, keys: pd.DataFrame, lookback_days: int = 20) -> pd.DataFrame:
     """Same season, per team game G: teammates who had played for the team in the
-    ``lookback_days`` before G (and not at G) -- their season points per game and usage share
-    as of before G. Joined to D as the state at the team's last game before D (and the mean over
-    its last 3 games), plus whether the player himself played that last team game. D's own roster
-    and DNP list are not used."""
+    ``lookback_days`` before G (and not at G) -- their season points and minutes per game as of
+    before G, their count and share of the roster's scoring. Joined to D as the state at the
+    team's last game before D (and the mean over its last 3 games), plus whether the player
+    himself played that last team game. D's own roster and DNP list are not used.
+
+    ``team_missing_ppg_last_game`` and ``team_ppg_total`` are the missing and the whole roster's
+    points per game at that game (the first version of these features, kept as the model's inputs)."""
     p = _played(players).sort_values(PLAYER_SEASON + ["game_date"]).reset_index(drop=True)
     g = p.groupby(PLAYER_SEASON, sort=False)
     p["ppg_after"] = g["points"].cumsum() / (g.cumcount() + 1)
@@ -191,13 +160,14 @@ def teammate_absence_features_v2(players: pd.DataFrame, keys: pd.DataFrame, look
     tm["miss_ppg_l3"] = _roll(tm, ["team_abbr", "season"], "miss_ppg", 3)
     tm["miss_share"] = tm["miss_ppg"] / tm["roster_ppg"]
     tm["team_last_game_date"] = tm["game_date"]
-    cols = ["miss_ppg", "miss_mpg", "miss_n", "miss_ppg_l3", "miss_share", "team_last_game_date"]
+    cols = ["miss_ppg", "miss_mpg", "miss_n", "miss_ppg_l3", "miss_share", "team_last_game_date", "roster_ppg"]
     out = _asof(keys, tm, ["team_abbr", "season"], cols)
     # did the player play the team's last game before D?
     last_played = _asof(keys, p.assign(lp=p["game_date"]), PLAYER_SEASON, ["lp"])["lp"]
     out["played_team_last_game"] = (last_played == out["team_last_game_date"]).astype(float).where(
         out["team_last_game_date"].notna())
-    return out.drop(columns=["team_last_game_date"]).add_prefix("mates_")
+    mates = out.drop(columns=["team_last_game_date", "roster_ppg"]).add_prefix("mates_")
+    return mates.assign(team_missing_ppg_last_game=out["miss_ppg"], team_ppg_total=out["roster_ppg"])
 
 
 SEASON_FORM = ["points_l3", "points_l20", "minutes_l3", "minutes_l5", "minutes_trend", "minutes_season"]
@@ -205,11 +175,11 @@ POINTS_PER_SHOT = ["points_per_shot_l10", "points_per_shot_season", "shots_l10"]
 CAREER = ["points_ewm_h3", "minutes_ewm_h3", "points_ewm_h7", "minutes_ewm_h7", "points_ewm_h15",
           "minutes_ewm_h15", "points_l10_career", "minutes_l10_career", "games_career"]
 PREVIOUS_SEASON = ["prev_points_pg", "prev_minutes_pg", "prev_games", "prev_usage", "prev_points_per_minute"]
-MATES_V1 = ["team_missing_ppg_last_game", "team_ppg_total"]
+MISSING_AT_LAST_GAME = ["team_missing_ppg_last_game", "team_ppg_total"]
 SCHEDULE = ["is_postseason", "days_into_season", "own_net_rating_l15", "opp_net_rating_l15", "net_rating_diff_l15"]
-MATES_V2 = ["mates_miss_ppg", "mates_miss_mpg", "mates_miss_n", "mates_miss_ppg_l3", "mates_miss_share",
+MATES_MISSING = ["mates_miss_ppg", "mates_miss_mpg", "mates_miss_n", "mates_miss_ppg_l3", "mates_miss_share",
             "mates_played_team_last_game"]
-FEATURES = SEASON_FORM + POINTS_PER_SHOT + CAREER + PREVIOUS_SEASON + MATES_V1 + SCHEDULE + MATES_V2
+FEATURES = SEASON_FORM + POINTS_PER_SHOT + CAREER + PREVIOUS_SEASON + MISSING_AT_LAST_GAME + SCHEDULE + MATES_MISSING
 
 
 def form_features(players: pd.DataFrame, team_offense: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
@@ -223,6 +193,6 @@ def form_features(players: pd.DataFrame, team_offense: pd.DataFrame, keys: pd.Da
     if keys.empty:
         return pd.DataFrame(index=keys.index, columns=FEATURES, dtype="float64")
     parts = [season_form_features(players, keys), career_form_features(players, keys),
-             previous_season_features(players, keys), teammate_absence_features(players, keys),
-             schedule_features(players, team_offense, keys), teammate_absence_features_v2(players, keys)]
+             previous_season_features(players, keys), schedule_features(players, team_offense, keys),
+             teammate_absence_features(players, keys)]
     return pd.concat(parts, axis=1)[FEATURES].astype("float64")
