@@ -24,15 +24,19 @@ PROJECT = Path(__file__).resolve().parent.parent
 SLICE = [k for k in game_days.get_partition_keys() if "2022-10-18" <= k <= "2022-12-10" or "2023-10-24" <= k <= "2023-11-12"]
 
 
+def _env(root: Path) -> dict:
+    return {**os.environ, "NBA_RAW_DIR": str(root / "raw"), "DAGSTER_HOME": str(root / "home"),
+            "NBA_DUCKDB_PATH": str(root / "w.duckdb"), "NBA_MODEL_DIR": str(root / "models")}
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("ml")
     home = root / "home"
     home.mkdir()
     (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
-    env = {**os.environ, "NBA_RAW_DIR": write_raw_folder(root / "raw", SLICE), "DAGSTER_HOME": str(home),
-           "NBA_DUCKDB_PATH": str(root / "w.duckdb"), "NBA_MODEL_DIR": str(root / "models")}
-    done = subprocess.run([sys.executable, "-m", "nba_assets.backfill", "--workers", "1"], cwd=PROJECT, env=env,
+    write_raw_folder(root / "raw", SLICE)
+    done = subprocess.run([sys.executable, "-m", "nba_assets.backfill", "--workers", "1"], cwd=PROJECT, env=_env(root),
                           capture_output=True, text=True, timeout=900)
     with pytest.MonkeyPatch.context() as env_patch:
         env_patch.setenv("DAGSTER_HOME", str(home))  # the project's event log storage lives under it
@@ -113,11 +117,6 @@ def test_predictions_without_a_trained_model_are_refused(trained):
                            "--select", keys.PLAYER_POINTS_PREDICTIONS.to_user_string(), "--partition", SLICE[-1]],
                           cwd=PROJECT, env=_env(root), capture_output=True, text=True, timeout=600)
     assert done.returncode != 0 and "nba_ml/points_model was never materialized" in done.stderr
-
-
-def _env(root: Path) -> dict:
-    return {**os.environ, "NBA_RAW_DIR": str(root / "raw"), "DAGSTER_HOME": str(root / "home"),
-            "NBA_DUCKDB_PATH": str(root / "w.duckdb"), "NBA_MODEL_DIR": str(root / "models")}
 
 
 def test_a_model_that_loses_to_a_baseline_blocks_the_predictions(trained):
