@@ -90,8 +90,7 @@ def _record(report: BackfillReport, result: dg.ExecuteInProcessResult) -> None:
         causes = [error] + ([error.cause] if error.cause else [])
         if any(c.cls_name == UpstreamCheckFailed.__name__ for c in causes):
             continue
-        message = (error.cause or error).message.strip()
-        report.errors.append(f"run {result.run_id[:8]} step {event.step_key}: {message}")
+        report.errors.append(f"run {result.run_id[:8]} step {event.step_key}: {_message(error)}")
 
 
 def _chunk(first: str, last: str, selection: list[str]) -> tuple[dict[str, set[str]], list[str]]:
@@ -226,11 +225,15 @@ def _model_and_predictions(report: BackfillReport, instance: dg.DagsterInstance,
                                 + _failure_message(result))
 
 
+def _message(error) -> str:
+    """A step failure's own message (the user code's exception, not Dagster's wrapper)."""
+    return (error.cause or error).message.strip()
+
+
 def _failure_message(result: dg.ExecuteInProcessResult) -> str:
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            return (error.cause or error).message.strip().splitlines()[0]
+            return _message(event.event_specific_data.error).splitlines()[0]
     return "run failed"
 
 
