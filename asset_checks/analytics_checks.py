@@ -6,7 +6,7 @@ import pandas as pd
 
 from asset_checks import rules
 from asset_checks import thresholds as th
-from asset_checks.emit import emit_all, with_trailing
+from asset_checks.emit import emit_all
 from asset_checks.specs import spec
 from nba_assets import keys
 from nba_assets.basketball.tables import match_player_rows
@@ -16,11 +16,6 @@ PLAYER = keys.PLAYER_GAME_SUMMARY
 ISOLATED = (f"WARN when at most {th.MAX_ISOLATED_TEAM_GAMES} team-games (and at most {th.MAX_ISOLATED_SHARE:.0%} of the "
             "date's team-games) are affected: isolated balldontlie source defects, named game by game, that must not "
             "block every pre-game window containing the date. ERROR (blocking) beyond that: a partial load or broken join.")
-REGRESSION = (f"WARN only: date-level means against the trailing {th.REGRESSION_WINDOW} game dates (this run's "
-              "earlier dates, else the metrics recorded on each earlier date's latest materialization); "
-              f"|z| > {th.REGRESSION_MAX_Z:.0f} is suspicious even when absolute checks pass. Fewer than "
-              f"{th.REGRESSION_MIN_HISTORY} earlier dates with data: 'not compared'.")
-
 TEAM_READS = (keys.SCHEDULE,)
 PLAYER_READS = (TEAM, keys.SCHEDULE, keys.PLAYER_BOXSCORES)
 TEAM_SPECS = {
@@ -32,7 +27,6 @@ TEAM_SPECS = {
                          "pace or offensive rating outside DOMAIN.md's rough ranges.", True, TEAM_READS),
     "coverage": spec(TEAM, "coverage", "ERROR (blocking): opponent, home flag, pace, ratings and shooting present on "
                      "every row (a NULL means a broken pairing of the two team rows).", True, TEAM_READS),
-    "regression_vs_trailing_30d": spec(TEAM, "regression_vs_trailing_30d", REGRESSION, False, TEAM_READS),
 }
 PLAYER_SPECS = {
     "unique_keys": spec(PLAYER, "unique_keys", "ERROR (blocking): one row per (game_id, player_id).", True, PLAYER_READS),
@@ -49,7 +43,6 @@ PLAYER_SPECS = {
                          f"{th.HIGH_USAGE:.0f} for a player with {th.HIGH_USAGE_MIN_MINUTES:.0f}+ minutes.", True, PLAYER_READS),
     "points_match_team": spec(PLAYER, "points_match_team", "Summed player points equal the official team points, per "
                               "team-game; each mismatch is named. " + ISOLATED, True, PLAYER_READS),
-    "regression_vs_trailing_30d": spec(PLAYER, "regression_vs_trailing_30d", REGRESSION, False, PLAYER_READS),
 }
 
 
@@ -62,7 +55,6 @@ def team_offense_game_summary_checks(context: dg.AssetCheckExecutionContext, tea
         "schedule_complete": rules.team_schedule_complete(team, schedule, dates),
         "value_ranges": rules.team_value_ranges(team, dates),
         "coverage": rules.team_coverage(team, dates),
-        "regression_vs_trailing_30d": rules.regression(with_trailing(context, TEAM_SPECS["regression_vs_trailing_30d"], TEAM, rules.team_metrics(team)), dates),
     })
 
 
@@ -80,7 +72,6 @@ def player_game_summary_checks(context: dg.AssetCheckExecutionContext, players: 
         "coverage": rules.player_coverage(players, dates),
         "value_ranges": rules.player_value_ranges(players, team, dates),
         "points_match_team": rules.points_match_team(players, team, schedule, dates),
-        "regression_vs_trailing_30d": rules.regression(with_trailing(context, PLAYER_SPECS["regression_vs_trailing_30d"], PLAYER, rules.player_metrics(players)), dates),
     })
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 from asset_checks import precompute_rules as pr
 from asset_checks import rules
 from asset_checks import thresholds as th
-from asset_checks.emit import emit_all, with_trailing
+from asset_checks.emit import emit_all
 from asset_checks.specs import spec
 from nba_assets import keys
 
@@ -31,14 +31,11 @@ TEAM_SPECS = {
 FACTOR_SPECS = {
     "value_ranges": spec(keys.PLAYER_COMPOSITE_FACTORS, "value_ranges", "ERROR (blocking): fatigue 0-100, shot-zone "
                          "mismatch -10..+10, pace and usage spike -3..+3, completeness 0-100.", True),
-    "regression_vs_trailing_30d": spec(keys.PLAYER_COMPOSITE_FACTORS, "regression_vs_trailing_30d",
-                                       f"WARN only: date means of fatigue, total adjustment and completeness against "
-                                       f"the trailing {th.REGRESSION_WINDOW} game dates.", False),
 }
 
 
 def in_asset_results(context: dg.AssetExecutionContext, specs: dict, table: pd.DataFrame, players: pd.DataFrame,
-                     schedule: pd.DataFrame, label: str, leakage):
+                     schedule: pd.DataFrame, label: str, leakage, held: set[str]):
     """Results of a player table's coverage and leakage checks, evaluated inside its asset step.
 
     Both need the player's whole season before D, which only the asset's own input has (Dagster
@@ -48,7 +45,7 @@ def in_asset_results(context: dg.AssetExecutionContext, specs: dict, table: pd.D
     yield from emit_all(context, specs, {
         "coverage": pr.player_coverage(table, players, schedule, dates, label),
         "no_leakage": leakage(table, players, dates),
-    })
+    }, held_back={table_key: held for table_key in {s.asset_key for s in specs.values()}})
 
 
 @dg.multi_asset_check(specs=list(TEAM_SPECS.values()), name="team_defense_zone_analysis_checks",
@@ -63,11 +60,8 @@ def team_defense_zone_analysis_checks(context: dg.AssetCheckExecutionContext, ta
                       ins={"table": dg.AssetIn(keys.PLAYER_COMPOSITE_FACTORS)})
 def player_composite_factors_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame):
     dates = list(context.partition_keys)
-    metrics = with_trailing(context, FACTOR_SPECS["regression_vs_trailing_30d"], keys.PLAYER_COMPOSITE_FACTORS,
-                            pr.composite_metrics(table))
     yield from emit_all(context, FACTOR_SPECS, {
         "value_ranges": pr.factor_ranges(table, dates),
-        "regression_vs_trailing_30d": rules.regression(metrics, dates),
     })
 
 

@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-from nba_assets.partitions import game_days
+from nba_assets.partitions import GAME_DATES
 
 
 def spec(asset: dg.AssetKey, name: str, description: str, blocking: bool, reads: tuple = ()) -> dg.AssetCheckSpec:
     """A check on ``asset`` that also reads the same dates of the ``reads`` assets."""
-    return dg.AssetCheckSpec(name, asset=asset, description=description, blocking=blocking, partitions_def=game_days,
+    return dg.AssetCheckSpec(name, asset=asset, description=description, blocking=blocking, partitions_def=GAME_DATES,
                              additional_deps=list(reads))
 

@@ -1,20 +1,19 @@
 """``nba_analytics``: team_offense_game_summary and player_game_summary (DOMAIN.md).
 
-Thin assets: the gate first (no partition from a failed upstream partition), then the pure
-builders in ``nba_assets.basketball.tables``.
+Thin assets: the gate first (a date whose raw inputs are not readable is held back, alone), then
+the pure builders in ``nba_assets.basketball.tables`` over the other dates.
 """
 
 import dagster as dg
 import pandas as pd
 
-from asset_checks import blocking_check_keys, rules
 from nba_assets import contracts, keys
-from nba_assets.basketball.minutes import MinutesParseError
 from nba_assets.basketball.tables import build_player_game_summary, build_team_offense
-from nba_assets.common import report_per_date, table_asset_args
-from nba_assets.gating import require_upstream_checks_passed
+from nba_assets.common import gate_results, report_per_date, table_asset_args, without_dates
+from nba_assets.gating import Lineage, held_back
+from asset_checks import rules
 from resources import raw_source as files
-from resources.raw_source import RawDataError, RawSource
+from resources.raw_source import RawSource
 
 GROUP = "nba_analytics"
 
@@ -25,12 +24,13 @@ GROUP = "nba_analytics"
                        "TS%, eFG%, overtime periods, home flag, opponent.", GROUP),
     ins={"team_boxscores": dg.AssetIn(keys.TEAM_BOXSCORES), "schedule": dg.AssetIn(keys.SCHEDULE)},
 )
-def team_offense_game_summary(context: dg.AssetExecutionContext, team_boxscores: pd.DataFrame,
-                              schedule: pd.DataFrame) -> pd.DataFrame:
-    require_upstream_checks_passed(context, blocking_check_keys(keys.TEAM_BOXSCORES, keys.SCHEDULE))
-    frame = build_team_offense(team_boxscores, schedule)
-    report_per_date(context, frame, rules.team_metrics(frame), games=lambda f: f["game_id"].nunique())
-    return frame
+def team_offense_game_summary(context: dg.AssetExecutionContext, lineage: Lineage, team_boxscores: pd.DataFrame,
+                              schedule: pd.DataFrame):
+    held = held_back(context, [keys.TEAM_BOXSCORES, keys.SCHEDULE])
+    frame = build_team_offense(without_dates(team_boxscores, held), without_dates(schedule, held))
+    report_per_date(context, frame, rules.team_metrics(frame), held, games=lambda f: f["game_id"].nunique())
+    yield dg.Output(frame)
+    yield from gate_results(context, keys.TEAM_OFFENSE_GAME_SUMMARY, held)
 
 
 @dg.asset(
@@ -42,18 +42,18 @@ def team_offense_game_summary(context: dg.AssetExecutionContext, team_boxscores:
     ins={"player_boxscores": dg.AssetIn(keys.PLAYER_BOXSCORES), "shots": dg.AssetIn(keys.SHOTS),
          "team_offense_game_summary": dg.AssetIn(keys.TEAM_OFFENSE_GAME_SUMMARY)},
 )
-def player_game_summary(context: dg.AssetExecutionContext, raw_source: RawSource, player_boxscores: pd.DataFrame,
-                        shots: pd.DataFrame, team_offense_game_summary: pd.DataFrame) -> pd.DataFrame:
-    require_upstream_checks_passed(
-        context, blocking_check_keys(keys.PLAYER_BOXSCORES, keys.SHOTS, keys.TEAM_OFFENSE_GAME_SUMMARY))
+def player_game_summary(context: dg.AssetExecutionContext, raw_source: RawSource, lineage: Lineage,
+                        player_boxscores: pd.DataFrame,
+                        shots: pd.DataFrame, team_offense_game_summary: pd.DataFrame):
+    held = held_back(context, [keys.PLAYER_BOXSCORES, keys.SHOTS, keys.TEAM_OFFENSE_GAME_SUMMARY])
     crosswalk = raw_source.frame(files.PLAYER_ID_CROSSWALK) if raw_source.has(files.PLAYER_ID_CROSSWALK) else pd.DataFrame()
-    try:
-        frame, unmatched = build_player_game_summary(player_boxscores, team_offense_game_summary, shots, crosswalk)
-    except MinutesParseError as exc:
-        raise RawDataError(keys.PLAYER_BOXSCORES.to_user_string(), str(exc), "min", exc.row, exc.value) from exc
-    report_per_date(context, frame, rules.player_metrics(frame), dnp_rows=lambda f: f["is_dnp"].sum(),
+    frame, unmatched = build_player_game_summary(without_dates(player_boxscores, held),
+                                                 without_dates(team_offense_game_summary, held),
+                                                 without_dates(shots, held), crosswalk)
+    report_per_date(context, frame, rules.player_metrics(frame), held, dnp_rows=lambda f: f["is_dnp"].sum(),
                     rows_with_shot_data=lambda f: f["has_shot_data"].sum())
     if len(unmatched):
         context.log.warning(f"{int(unmatched['player_rows'].sum())} player rows in {len(unmatched)} team-games "
                             "joined no official team row and were left out (named by the team_join check)")
-    return frame
+    yield dg.Output(frame)
+    yield from gate_results(context, keys.PLAYER_GAME_SUMMARY, held)

@@ -1,19 +1,23 @@
 """Command-line backfill: materialize every table over a date range, as Dagster runs recorded
 in the instance (``DAGSTER_HOME``), exactly as the UI's "Materialize" over a range would.
 
-The whole range first runs as one run (``BackfillPolicy.single_run``), with one check
-evaluation per date. If a blocking check fails on some dates, Dagster skips the downstream
-steps of that run; the runner then re-runs those downstream assets over the remaining dates in
-contiguous spans, and gives each blocked date a run of its own, which the gate fails with a
-message naming the upstream asset, check and date. Exit status: 0 when the graph ran to the end
-(even with failed checks), 1 when something could not run (bad input, a crash).
+The raw folder's game dates are first added as partitions. Then, per stage, the range runs as
+ranged runs (``BackfillPolicy.single_run``) over contiguous parts of the range in parallel
+processes: the raw and analytics tables first, then the pre-game tables and feature rows (they
+read whole seasons of history that another part may still be writing), then the regression
+checks over the whole range (they compare each date with the dates before it, which must all be
+written). A date whose checks fail with ERROR is held back alone by the gate of every table below
+it; every other date builds in the same runs. Exit status: 0 when the graph ran to the end, with
+the held-back dates listed, and 1 only when something could not run (bad input of a whole file,
+a crash).
 
-Then the model: ``points_model`` is trained once every date's feature rows exist if it never
-was (``--model auto``), always (``--model train``) or never (``--model keep``), and
-``player_points_predictions`` is built for the range (every built date after a new training)
-with the current model version, unless the model's blocking checks failed.
+Then the model: ``points_model`` is trained once every date is built if it never was
+(``--model auto``), always (``--model train``) or never (``--model keep``), on the dates whose
+feature rows are readable; with one season of data it reports "model not trained: needs an
+earlier season". ``player_points_predictions`` is built for the range (every built date after a
+new training) with the current model version, unless the model's blocking checks failed.
 
-    nba-backfill [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--model auto|train|keep]
+    nba-backfill [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--workers N] [--model auto|train|keep]
 """
 
 from __future__ import annotations
@@ -23,30 +27,29 @@ import multiprocessing
 import os
 import sys
 import time
-from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import dagster as dg
 
-from asset_checks import blocking_check_keys
-from nba_assets.basketball.calendar import season_of
-from nba_assets.definitions import defs
+from asset_checks.regression_checks import CHECK_KEYS as REGRESSION_CHECKS
 from nba_assets import keys as asset_keys
-from nba_assets.gating import UpstreamCheckFailed, failed_blocking_checks
+from nba_assets.definitions import defs
+from nba_assets.gating import UpstreamCheckFailed
 from nba_assets.ml import GROUP as ML_GROUP
-from nba_assets.partitions import game_days
+from nba_assets.partitions import known_dates, register_game_dates, season_of_key
 from nba_assets.precompute import GROUP as PRECOMPUTE_GROUP
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+PID_TAG = "nba/pid"
 MIN_KEYS_PER_WORKER = 60  # below this a second process costs more than it saves
+OUTCOMES = (UpstreamCheckFailed.__name__, "DagsterAssetCheckFailedError")  # a held-back date, not a crash
 
 
 @dataclass
 class BackfillReport:
     keys: list[str]
     materialized: dict[dg.AssetKey, set[str]] = field(default_factory=dict)
-    blocked: dict[dg.AssetKey, dict[str, str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     runs: int = 0
@@ -69,13 +72,18 @@ def spans(keys: list[str], all_keys: list[str]) -> list[tuple[str, str]]:
     return [(s[0], s[-1]) for s in out]
 
 
-def _run(job, instance, first: str, last: str, selection) -> dg.ExecuteInProcessResult:
-    tags = {"nba/backfill": "cli"}
+def _run(job, instance, first: str, last: str, selection, checks=None) -> dg.ExecuteInProcessResult:
+    """One run of ``job``: a single partition when ``first == last``, else the range as one run."""
+    tags = {"nba/backfill": "cli", PID_TAG: str(os.getpid())}
+    if selection is not None or checks is not None:
+        graph = job.asset_layer.asset_graph
+        assets = set(selection) if selection is not None else set(job.asset_layer.executable_asset_keys)
+        job = job.get_subset(asset_selection=assets, asset_check_selection=set(
+            checks if checks is not None else graph.get_check_keys_for_assets(assets)))
+    common = dict(instance=instance, raise_on_error=False)
     if first == last:
-        return job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection,
-                                      partition_key=first, tags=tags)
-    return job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection,
-                                  tags={**tags, RANGE_START: first, RANGE_END: last})
+        return job.execute_in_process(partition_key=first, tags=tags, **common)
+    return job.execute_in_process(tags={**tags, RANGE_START: first, RANGE_END: last}, **common)
 
 
 def _record(report: BackfillReport, result: dg.ExecuteInProcessResult) -> None:
@@ -88,17 +96,22 @@ def _record(report: BackfillReport, result: dg.ExecuteInProcessResult) -> None:
             continue
         error = event.event_specific_data.error
         causes = [error] + ([error.cause] if error.cause else [])
-        if any(c.cls_name == UpstreamCheckFailed.__name__ for c in causes):
+        if any(c.cls_name in OUTCOMES for c in causes):
             continue
         report.errors.append(f"run {result.run_id[:8]} step {event.step_key}: {_message(error)}")
+
+
+def _checks_except_regression(job) -> list[dg.AssetCheckKey]:
+    return [k for k in job.asset_layer.asset_graph.asset_check_keys if k not in REGRESSION_CHECKS]
 
 
 def _chunk(first: str, last: str, selection: list[str]) -> tuple[dict[str, set[str]], list[str]]:
     """One ranged run of ``selection`` in a worker process, against the same instance and warehouse."""
     report = BackfillReport(keys=[])
     with dg.DagsterInstance.get() as instance:
+        job = defs.resolve_job_def("all_tables")
         assets = [dg.AssetKey.from_user_string(k) for k in selection]
-        _record(report, _run(defs.resolve_job_def("all_tables"), instance, first, last, assets))
+        _record(report, _run(job, instance, first, last, assets, _checks_except_regression(job)))
     return {k.to_user_string(): v for k, v in report.materialized.items()}, report.errors
 
 
@@ -111,13 +124,12 @@ def stages(order: list[dg.AssetKey]) -> list[list[dg.AssetKey]]:
     return [s for s in ([k for k in order if k not in pre], pre) if s]
 
 
-def _first_pass(report: BackfillReport, instance: dg.DagsterInstance, job, order: list[dg.AssetKey],
-                workers: int) -> None:
-    """The whole range as one run, or per stage as ``workers`` contiguous ranged runs in parallel processes."""
-    keys = report.keys
+def _stage_runs(report: BackfillReport, instance: dg.DagsterInstance, job, order: list[dg.AssetKey],
+                keys: list[str], workers: int) -> None:
+    """Each stage over ``keys``: one ranged run, or ``workers`` contiguous ranged runs in parallel processes."""
     workers = max(1, min(workers, len(keys) // MIN_KEYS_PER_WORKER))
     if workers == 1:
-        _record(report, _run(job, instance, keys[0], keys[-1], None))
+        _record(report, _run(job, instance, keys[0], keys[-1], order, _checks_except_regression(job)))
         return
     bounds = [round(i * len(keys) / workers) for i in range(workers + 1)]
     chunks = [(keys[a], keys[b - 1]) for a, b in zip(bounds, bounds[1:])]
@@ -137,31 +149,48 @@ def _collect(report: BackfillReport, results) -> None:
             report.materialized.setdefault(dg.AssetKey.from_user_string(key), set()).update(partitions)
 
 
+def mark_killed_runs_failed(instance: dg.DagsterInstance) -> list[str]:
+    """Runs of this command left STARTED by a process that no longer exists (killed): failed."""
+    failed = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED],
+                                                       tags={"nba/backfill": "cli"})):
+        pid = int(run.tags.get(PID_TAG, "0") or 0)
+        if pid and not _alive(pid):
+            instance.report_run_failed(run, f"its process (PID {pid}) is gone: killed or crashed")
+            failed.append(run.run_id)
+    return failed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | None = None,
              workers: int = 1, model: str = "auto") -> BackfillReport:
-    all_keys = game_days.get_partition_keys()
+    from resources.nba_api_source import selected_raw_source
+
+    register_game_dates(instance, selected_raw_source().game_dates())
+    killed = mark_killed_runs_failed(instance)
+    all_keys = known_dates(instance)
     keys = [k for k in all_keys if (start is None or k >= start) and (end is None or k <= end)]
     report = BackfillReport(keys=keys)
+    if killed:
+        report.notes.append(f"{len(killed)} run(s) left STARTED by a killed process marked failed")
     if not keys:
         return report
     job = defs.resolve_job_def("all_tables")
     graph = defs.resolve_asset_graph()
     order = [k for k in graph.toposorted_asset_keys if k in job.asset_layer.executable_asset_keys]
     started = time.perf_counter()
-    _first_pass(report, instance, job, order, workers)
-    for asset in order:
-        missing = [k for k in keys if k not in report.materialized.get(asset, set())]
-        if not missing or report.errors:
-            continue
-        parents = [p for p in graph.get(asset).parent_keys if p in order]
-        failed = failed_blocking_checks(instance, blocking_check_keys(*parents), missing)
-        blocked = {date: f"{key.asset_key.to_user_string()} check '{key.name}' failed" for key, date, _ in failed}
-        downstream = _with_descendants(graph, asset, order)
-        for first, last in spans([k for k in missing if k not in blocked], all_keys):
-            _record(report, _run(job, instance, first, last, downstream))
-        for day, reason in blocked.items():
-            _record(report, _run(job, instance, day, day, [asset]))
-            report.blocked.setdefault(asset, {})[day] = reason
+    _stage_runs(report, instance, job, order, keys, workers)
+    if not report.errors:
+        _record(report, _run(job, instance, keys[0], keys[-1], [], REGRESSION_CHECKS))
     refreshed = _refresh_later_windows(report, instance, job, order, all_keys) if not report.errors else []
     if not report.errors:
         _model_and_predictions(report, instance, all_keys, sorted(set(keys) | set(refreshed)), model)
@@ -173,13 +202,13 @@ def later_window_keys(range_keys: list[str], all_keys: list[str]) -> list[str]:
     """Dates after the range whose pre-game window contains part of it: the rest of the season
     of the range's last date."""
     last = range_keys[-1]
-    return [k for k in all_keys if k > last and season_of(date.fromisoformat(k)) == season_of(date.fromisoformat(last))]
+    return [k for k in all_keys if k > last and season_of_key(k) == season_of_key(last)]
 
 
 def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance, job, order,
                            all_keys) -> list[str]:
-    """Rebuild the already-built pre-game dates after the range whose window reads the range, as a
-    Dagster asset backfill over the same selection would (never-built dates stay unbuilt)."""
+    """Rebuild the already-built pre-game dates after the range whose window reads the range
+    (never-built dates stay unbuilt)."""
     later = later_window_keys(report.keys, all_keys)
     layers = stages(order)
     pre = layers[-1] if len(layers) > 1 else []
@@ -192,7 +221,7 @@ def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance,
                                                                 set(later)))
     refreshed = sorted(k for k in stale if k in later)
     for first, last in spans(refreshed, all_keys):
-        _record(report, _run(job, instance, first, last, pre))
+        _record(report, _run(job, instance, first, last, pre, _checks_except_regression(job)))
     return refreshed
 
 
@@ -208,11 +237,15 @@ def _model_and_predictions(report: BackfillReport, instance: dg.DagsterInstance,
     if model == "train" or not trained:
         missing = [k for k in all_keys if k not in built]
         if missing:
-            report.notes.append(f"points model not trained: feature_rows missing for {len(missing)} dates "
+            report.notes.append(f"points model not trained: feature_rows never built for {len(missing)} dates "
                                 f"({missing[0]} ..); backfill every date first")
             return
-        _record(report, defs.resolve_job_def("train_points_model").execute_in_process(
-            instance=instance, raise_on_error=False, tags={"nba/backfill": "cli"}))
+        result = defs.resolve_job_def("train_points_model").execute_in_process(
+            instance=instance, raise_on_error=False, tags={"nba/backfill": "cli", PID_TAG: str(os.getpid())})
+        _record(report, result)
+        if not result.success:
+            report.notes.append(_failure_message(result))
+            return
         predict_keys = sorted(built)
     if report.errors:
         return
@@ -237,22 +270,12 @@ def _failure_message(result: dg.ExecuteInProcessResult) -> str:
     return "run failed"
 
 
-def _with_descendants(graph, asset: dg.AssetKey, order: list[dg.AssetKey]) -> list[dg.AssetKey]:
-    seen, frontier = {asset}, [asset]
-    while frontier:
-        for child in graph.get(frontier.pop()).child_keys:
-            if child not in seen:
-                seen.add(child)
-                frontier.append(child)
-    return [a for a in order if a in seen]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--start", help="first partition (YYYY-MM-DD); default: the first game date")
     parser.add_argument("--end", help="last partition (YYYY-MM-DD); default: the last game date")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="parallel ranged runs over contiguous halves of the range (default: CPU count)")
+                        help="parallel ranged runs over contiguous parts of the range (default: CPU count)")
     parser.add_argument("--model", choices=("auto", "train", "keep"), default="auto",
                         help="train the points model if never trained (auto), always (train) or never (keep); then "
                              "predict the range with the current model")

@@ -1,29 +1,40 @@
-"""Settings shared by every date-partitioned table asset."""
+"""Settings and steps shared by every date-partitioned table asset."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import dagster as dg
 import pandas as pd
 
-from nba_assets.partitions import game_days
+from asset_checks.emit import emit_all
+from asset_checks.rules import ERROR, Outcome, day
+from nba_assets.gating import GATE_CHECK, GATE_DESCRIPTION
+from nba_assets.partitions import GAME_DATES
 from resources.warehouse import PARTITION_EXPR
-
 
 # A derived table follows its upstream for the latest date once the upstream's blocking checks
 # passed (evaluated by the ``nba_automation`` sensor, stopped until turned on).
 FOLLOW_UPSTREAM = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
 
 
-def table_asset_args(key: dg.AssetKey, contract: dg.TableSchema, description: str, group: str) -> dict:
+def gate_spec(key: dg.AssetKey) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(GATE_CHECK, asset=key, blocking=True, partitions_def=GAME_DATES,
+                             description=GATE_DESCRIPTION)
+
+
+def table_asset_args(key: dg.AssetKey, contract: dg.TableSchema, description: str, group: str,
+                     check_specs: Iterable[dg.AssetCheckSpec] = ()) -> dict:
     """``@asset`` arguments for a warehouse table: partitions, one run per backfill range,
     the partition expression and the column contract the IO manager enforces. Every table
-    outside ``nba_raw`` (which the schedule pulls) follows its upstream (``FOLLOW_UPSTREAM``)."""
+    outside ``nba_raw`` (which the schedule pulls) follows its upstream (``FOLLOW_UPSTREAM``) and
+    has the ``inputs_ready`` gate check."""
+    raw = group == "nba_raw"
     return dict(
-        key=key, description=description, group_name=group, partitions_def=game_days,
+        key=key, description=description, group_name=group, partitions_def=GAME_DATES,
         backfill_policy=dg.BackfillPolicy.single_run(), kinds={"pandas", "duckdb"},
-        automation_condition=None if group == "nba_raw" else FOLLOW_UPSTREAM,
+        automation_condition=None if raw else FOLLOW_UPSTREAM,
         metadata={"partition_expr": PARTITION_EXPR, "dagster/column_schema": contract},
+        check_specs=[*([] if raw else [gate_spec(key)]), *check_specs],
     )
 
 
@@ -31,18 +42,38 @@ def partition_dates(context) -> list[date]:
     return [date.fromisoformat(k) for k in context.partition_keys]
 
 
+def without_dates(frame: pd.DataFrame, dates: Iterable[str]) -> pd.DataFrame:
+    """``frame`` without the rows dated in ``dates`` (``YYYY-MM-DD``)."""
+    dates = set(dates)
+    if not dates or frame.empty:
+        return frame
+    return frame[~day(frame["game_date"]).isin(dates)].reset_index(drop=True)
+
+
+def gate_results(context: dg.AssetExecutionContext, key: dg.AssetKey, held: dict[str, str]):
+    """The ``inputs_ready`` result of every date being built: failed (ERROR) for a held-back date."""
+    outcomes = {d: Outcome(False, ERROR, held[d] if held[d].startswith("held back") else f"held back: {held[d]}",
+                           {"held_back": True})
+                if d in held else Outcome(True, ERROR, "every input partition readable", {})
+                for d in context.partition_keys}
+    yield from emit_all(context, {GATE_CHECK: gate_spec(key)}, {GATE_CHECK: outcomes}, held_back={key: set(held)})
+
+
 def report_per_date(context: dg.AssetExecutionContext, frame: pd.DataFrame,
-                    per_date: pd.DataFrame | None = None, **counts: Callable[[pd.DataFrame], int]) -> None:
+                    per_date: pd.DataFrame | None = None, held: dict[str, str] | None = None,
+                    **counts: Callable[[pd.DataFrame], int]) -> None:
     """Attach each date's own row count, ``counts`` and the numeric columns of ``per_date``
-    (indexed by ``YYYY-MM-DD``) to that date's materialization.
+    (indexed by ``YYYY-MM-DD``) to that date's materialization; a held-back date says why.
 
     A ranged run materializes every date of its range at once; metadata added with
     ``add_output_metadata`` would repeat the whole range's totals on every date."""
-    by_date = dict(tuple(frame.groupby(pd.to_datetime(frame["game_date"]).dt.strftime("%Y-%m-%d")))) if len(frame) else {}
+    by_date = dict(tuple(frame.groupby(day(frame["game_date"])))) if len(frame) else {}
     empty = frame.iloc[0:0]
     for key in context.partition_keys:
         rows = by_date.get(key, empty)
         metadata = {"dagster/partition_row_count": len(rows), **{name: int(f(rows)) for name, f in counts.items()}}
         if per_date is not None and key in per_date.index:
             metadata.update({name: float(v) for name, v in per_date.loc[key].items() if pd.notna(v)})
+        if held and key in held:
+            metadata["held_back"] = held[key]
         context.add_asset_metadata(metadata, partition_key=key)

@@ -12,22 +12,24 @@ _LINEAGE = [c("source_file", "string", False, "raw file the row came from"),
             c("ingested_at", "timestamp", False, "UTC time the raw asset read the file")]
 _STATS = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk"]
 
+# ---- nba_raw: values as shipped. Every shipped column is nullable: a row with a missing key or
+# value is kept as shipped and its date held back by the raw asset's shipped_values check.
 PLAYER_BOXSCORES = schema(
-    c("game_date", "date", False), c("id", "int64", False, "balldontlie stat-row id"),
+    c("game_date", "date", False), c("id", "int64", True, "balldontlie stat-row id"),
     c("min", "string", True, "minutes exactly as shipped"),
     *[c(s, "float64") for s in ["fgm", "fga", "fg_pct", "fg3m", "fg3a", "fg3_pct", "ftm", "fta", "ft_pct", "oreb",
                                 "dreb", "reb", "ast", "stl", "blk", "turnover", "pf", "pts"]],
-    c("player_id", "int64", False), c("player_first_name", "string"), c("player_last_name", "string"),
-    c("player_position", "string"), c("player_team_id", "float64"), c("team_id", "int64", False),
-    c("team_abbreviation", "string", False), c("team_full_name", "string"), c("game_id", "int64", False),
-    c("game_season", "int64", False), c("game_home_team_id", "float64"), c("game_visitor_team_id", "float64"),
+    c("player_id", "int64"), c("player_first_name", "string"), c("player_last_name", "string"),
+    c("player_position", "string"), c("player_team_id", "float64"), c("team_id", "int64"),
+    c("team_abbreviation", "string"), c("team_full_name", "string"), c("game_id", "int64"),
+    c("game_season", "int64"), c("game_home_team_id", "float64"), c("game_visitor_team_id", "float64"),
     c("game_postseason", "bool"), *_LINEAGE,
 )
 
 TEAM_BOXSCORES = schema(
-    c("game_date", "date", False), c("season_id", "string", False), c("team_id", "int64", False),
-    c("team_abbreviation", "string", False), c("team_name", "string"), c("game_id", "string", False),
-    c("matchup", "string", False), c("wl", "string"), c("min", "int64", False),
+    c("game_date", "date", False), c("season_id", "string"), c("team_id", "int64"),
+    c("team_abbreviation", "string"), c("team_name", "string"), c("game_id", "string"),
+    c("matchup", "string"), c("wl", "string"), c("min", "int64"),
     *[c(s, "int64" if not s.endswith("_pct") else "float64") for s in
       ["pts", "fgm", "fga", "fg_pct", "fg3m", "fg3a", "fg3_pct", "ftm", "fta", "ft_pct", "oreb", "dreb", "reb",
        "ast", "stl", "blk", "tov", "pf"]],
@@ -36,10 +38,10 @@ TEAM_BOXSCORES = schema(
 
 SHOTS = schema(
     c("game_date", "date", False), c("season_1", "int64"), c("season_2", "string"), c("team_id", "int64"),
-    c("team_name", "string"), c("player_id", "int64", False, "nba.com person id"), c("player_name", "string"),
-    c("position_group", "string"), c("position", "string"), c("game_id", "int64", False, "nba.com id without '00'"),
-    c("home_team", "string"), c("away_team", "string"), c("event_type", "string"), c("shot_made", "bool", False),
-    c("action_type", "string"), c("shot_type", "string"), c("basic_zone", "string", False), c("zone_name", "string"),
+    c("team_name", "string"), c("player_id", "int64", True, "nba.com person id"), c("player_name", "string"),
+    c("position_group", "string"), c("position", "string"), c("game_id", "int64", True, "nba.com id without '00'"),
+    c("home_team", "string"), c("away_team", "string"), c("event_type", "string"), c("shot_made", "bool"),
+    c("action_type", "string"), c("shot_type", "string"), c("basic_zone", "string"), c("zone_name", "string"),
     c("zone_abb", "string"), c("zone_range", "string"), c("loc_x", "float64"), c("loc_y", "float64"),
     c("shot_distance", "int64"), c("quarter", "int64"), c("mins_left", "int64"), c("secs_left", "int64"),
     c("source_game_date", "string", False, "game_date as shipped (MM-DD-YYYY)"), *_LINEAGE,
@@ -82,6 +84,9 @@ PLAYER_GAME_SUMMARY = schema(
 _ZONES = ("paint", "mid_range", "three")
 _AS_OF = [c("game_date", "date", False, "D: values use only games before D"),
           c("is_bootstrap", "bool", False, "first 14 days of the season: thin windows expected")]
+_HISTORY = [c("window_games_held_back", "int64", False, "the team's games before D this season that were held back "
+              "upstream and left out of the window"),
+            c("history_complete", "bool", False, "no date of D's window was held back upstream")]
 _PLAYER_ID = [c("player_id", "int64", False), c("season", "int64", False), c("game_id", "string", False, "D's game"),
               c("team_abbr", "string", False), c("opponent_abbr", "string")]
 
@@ -93,7 +98,7 @@ PLAYER_ROLLING_STATS = schema(
        "usage_season", "fga_l10", "fta_l10", "fg3a_l10", "points_per_minute_l10")],
     c("days_since_last_game", "int64", True, "NULL before the first played game of the season"),
     c("is_back_to_back", "bool", False), c("games_last_7_days", "int64", False),
-    c("minutes_last_7_days", "float64", False), c("back_to_backs_last_14_days", "int64", False),
+    c("minutes_last_7_days", "float64", False), c("back_to_backs_last_14_days", "int64", False), *_HISTORY,
 )
 
 PLAYER_SHOT_ZONE_ANALYSIS = schema(
@@ -101,6 +106,7 @@ PLAYER_SHOT_ZONE_ANALYSIS = schema(
     c("sample_size", "int64", False, "games of the window with shot data"),
     *[c(f"{z}_{m}", "float64", True, "NULL without shot data") for z in _ZONES for m in ("rate", "fg_pct")],
     c("attempts_per_game", "float64"), c("primary_zone", "string", True, "paint / perimeter / mid_range / balanced"),
+    *_HISTORY,
 )
 
 TEAM_DEFENSE_ZONE_ANALYSIS = schema(
@@ -111,7 +117,7 @@ TEAM_DEFENSE_ZONE_ANALYSIS = schema(
     *[c(f"{p}", "float64", True, "percent; NULL without shot data") for z in _ZONES
       for p in (f"opp_{z}_fg_pct_allowed", f"league_{z}_fg_pct", f"{z}_defense_vs_league")],
     c("defensive_rating_l15", "float64"), c("pace_l15", "float64"), c("pace_l10", "float64"),
-    c("offensive_rating_l10", "float64"),
+    c("offensive_rating_l10", "float64"), *_HISTORY,
 )
 
 PLAYER_COMPOSITE_FACTORS = schema(
@@ -123,6 +129,7 @@ PLAYER_COMPOSITE_FACTORS = schema(
     c("total_adjustment", "float64", True, "(fatigue-100)/10 + present factors"),
     c("completeness_pct", "float64", False, "share of the four factors present"),
     c("has_zone_inputs", "bool", False), c("has_pace_inputs", "bool", False), c("has_usage_inputs", "bool", False),
+    *_HISTORY,
 )
 
 # ---- nba_ml ----------------------------------------------------------------------------------
@@ -149,7 +156,7 @@ def feature_rows_contract(features: list[str]):
     return schema(
         c("game_date", "date", False, "D: every feature uses only games before D"), *_PLAYER_ID,
         c("is_bootstrap", "bool", False), *[_feature(f) for f in features],
-        c("completeness_pct", "float64", True, "share of the composite factors' inputs present"),
+        c("completeness_pct", "float64", True, "share of the composite factors' inputs present"), *_HISTORY,
         c("points", "int64", True, "target: D's points; NULL until D is played"),
         c("minutes_played", "float64", True, "D's minutes; NULL until D is played"),
     )

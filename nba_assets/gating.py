@@ -1,11 +1,22 @@
-"""Blocking across runs: no partition is built from an upstream partition whose latest
-blocking check failed with ERROR.
+"""Blocking per date: a partition is read only when it is *readable*, and a date whose inputs are
+not readable is held back, alone.
 
-Dagster's ``blocking=True`` stops downstream steps only inside the run that evaluated the
-check (DAGSTER-NOTES §3). Every downstream asset calls ``require_upstream_checks_passed``
-first, so a later run, a backfill or a schedule tick fails instead, naming the upstream asset,
-check and date. When the upstream partition is re-materialized and its checks pass, the latest
-evaluation is a pass and the gate opens.
+A partition (asset, date) is readable when it was materialized, every blocking check of the
+asset evaluated that latest materialization (not an older one, not "planned") and passed or
+failed with WARN only, and it is newer than the latest materialization of each of its own
+date's parents (an upstream rebuilt since makes it stale). "Not evaluated" never counts as
+passed, so a run that reads a date while another run is still checking it holds the date back
+instead of trusting it.
+
+Dagster's ``blocking=True`` stops downstream steps only inside one run, and for a ranged run it
+would stop them for every date of the range. So every check here reports per date, a ranged
+run's summary result is a WARN (``asset_checks.emit``), and every derived asset calls
+``held_back`` first: a date whose inputs are not readable is left out of the build (its
+partition is written empty) and the asset's own ``inputs_ready`` check fails for that date,
+naming the upstream asset, check and games. Every other date of the range builds. The next
+table down sees ``inputs_ready`` failed and holds the date back in turn; the reason carried
+down is always the first (root) one. When the upstream partition is repaired and
+re-materialized, its checks pass and the dates below open again.
 """
 
 from __future__ import annotations
@@ -13,67 +24,112 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import dagster as dg
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._core.event_api import PartitionKeyFilter
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus as Status
+
+GATE_CHECK = "inputs_ready"
+GATE_DESCRIPTION = ("ERROR (blocking): every input partition of D is readable (materialized, its blocking checks "
+                    "evaluated on its latest materialization and passed, not stale). Otherwise D is held back: "
+                    "written empty, with this check naming the upstream asset, check and games.")
+
+
+class Lineage(dg.ConfigurableResource):
+    """What the gate needs of the whole asset graph, which a run's own job does not carry: each
+    asset's blocking checks and its partitioned parents (by user string). ``definitions`` builds
+    it from the code location's graph (``Lineage.of``)."""
+
+    blocking: dict[str, list[str]]
+    parents: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, graph) -> "Lineage":
+        partitioned = [k for k in graph.get_all_asset_keys() if graph.get(k).partitions_def is not None]
+        return cls(
+            blocking={k.to_user_string(): sorted(c.name for c in graph.get_check_keys_for_assets({k})
+                                                 if graph.get(c).blocking) for k in graph.get_all_asset_keys()},
+            parents={k.to_user_string(): sorted(p.to_user_string() for p in graph.get(k).parent_keys
+                                                if p in partitioned) for k in partitioned})
+
+    def blocking_checks(self, asset: dg.AssetKey) -> list[dg.AssetCheckKey]:
+        return [dg.AssetCheckKey(asset, name) for name in self.blocking.get(asset.to_user_string(), [])]
+
+    def partitioned_parents(self, asset: dg.AssetKey) -> list[dg.AssetKey]:
+        return [dg.AssetKey.from_user_string(p) for p in self.parents.get(asset.to_user_string(), [])]
 
 
 class UpstreamCheckFailed(Exception):
-    """A partition was asked for while an upstream partition's blocking check had failed."""
+    """A table could not be built at all (e.g. the model from too few dates, predictions without a model)."""
 
 
-def _name(context) -> str:
-    return " + ".join(sorted(k.to_user_string() for k in context.selected_asset_keys))
-
-
-def failed_blocking_checks(instance: dg.DagsterInstance, check_keys: Iterable[dg.AssetCheckKey],
-                           partition_keys: Sequence[str]) -> list[tuple[dg.AssetCheckKey, str, str]]:
-    """(check, date, description) for every latest evaluation that failed with ERROR."""
+def unreadable(instance: dg.DagsterInstance, lineage: Lineage, asset: dg.AssetKey,
+               dates: Sequence[str]) -> dict[str, str]:
+    """date -> why (asset, date) is not readable, for the dates of ``dates`` that are not."""
     storage = instance.event_log_storage
-    infos = storage.get_asset_check_partition_info(list(check_keys), partition_keys=list(partition_keys))
-    failed = []
-    for info in infos:
-        if info.latest_execution_status != AssetCheckExecutionRecordStatus.FAILED or info.partition_key is None:
-            continue
-        record = storage.get_latest_asset_check_execution_by_key(
-            [info.check_key], partition_filter=PartitionKeyFilter(key=info.partition_key))[info.check_key]
-        evaluation = record.event.dagster_event.event_specific_data if record.event else None
-        if evaluation is None or evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            failed.append((info.check_key, info.partition_key, getattr(evaluation, "description", "") or ""))
-    return sorted(failed, key=lambda f: (f[1], f[0].to_user_string()))
+    wanted = set(dates)
+    if not wanted:
+        return {}
+    mats = storage.get_latest_storage_id_by_partition(asset, dg.DagsterEventType.ASSET_MATERIALIZATION, wanted)
+    name = asset.to_user_string()
+    why = {d: f"{name} {d} was never materialized" for d in dates if d not in mats}
+    built = [d for d in dates if d in mats]
+    if not built:
+        return dict(sorted(why.items()))
+    checks = lineage.blocking_checks(asset)
+    infos = {(i.check_key, i.partition_key): i for i in
+             storage.get_asset_check_partition_info(checks, partition_keys=built)} if checks else {}
+    for d in built:
+        for check in checks:
+            reason = _check_reason(storage, name, check, d, mats[d], infos.get((check, d)))
+            if reason is not None:
+                why[d] = reason
+                break
+    for parent in lineage.partitioned_parents(asset):
+        newer = storage.get_latest_storage_id_by_partition(parent, dg.DagsterEventType.ASSET_MATERIALIZATION,
+                                                           set(built))
+        for d in built:
+            if d not in why and newer.get(d, -1) > mats[d]:
+                why[d] = f"{name} {d} is stale: {parent.to_user_string()} was re-materialized after it"
+    return dict(sorted(why.items()))
 
 
-def require_upstream_checks_passed(context: dg.AssetExecutionContext, check_keys: Iterable[dg.AssetCheckKey],
-                                   partition_keys: Sequence[str] | None = None) -> None:
-    """Raise ``UpstreamCheckFailed`` if a blocking check of ``check_keys`` failed on one of
-    ``partition_keys`` (default: the partitions being built)."""
-    keys = list(partition_keys) if partition_keys is not None else list(context.partition_keys)
-    failed = failed_blocking_checks(context.instance, check_keys, keys)
-    if failed:
-        lines = [f"{key.asset_key.to_user_string()} check '{key.name}' failed on {date}: {desc}" for key, date, desc in failed]
-        raise UpstreamCheckFailed(
-            f"{_name(context)} not built for {len(failed)} blocked upstream partition(s):\n  "
-            + "\n  ".join(lines[:20]) + ("\n  ..." if len(lines) > 20 else "")
-            + "\nFix the upstream partition and re-materialize it; this asset then runs normally."
-        )
+def _check_reason(storage, name: str, check: dg.AssetCheckKey, date: str, materialization: int, info) -> str | None:
+    if info is None or info.latest_execution_status not in (Status.SUCCEEDED, Status.FAILED):
+        return f"{name} check '{check.name}' has not evaluated {date}"
+    if info.latest_target_materialization_storage_id != materialization:
+        return f"{name} check '{check.name}' has not evaluated the latest materialization of {date}"
+    if info.latest_execution_status == Status.FAILED:
+        failed = _failed_with_error(storage, check, date)
+        if failed is not None:
+            return failed if check.name == GATE_CHECK else f"{name} check '{check.name}' failed on {date}: {failed}"
+    return None
 
 
-def require_history(context: dg.AssetExecutionContext, upstream: Sequence[dg.AssetKey],
-                    check_keys: Iterable[dg.AssetCheckKey], history_keys: Sequence[str]) -> None:
-    """A pre-game window reads ``history_keys`` of ``upstream``: every one must have been
-    materialized (a window over a missing date would be silently short) and none may have a
-    failed blocking check."""
-    storage = context.instance.event_log_storage
-    missing = []
-    for asset in upstream:
-        have = storage.get_latest_storage_id_by_partition(asset, dg.DagsterEventType.ASSET_MATERIALIZATION,
-                                                         set(history_keys))
-        missing += [f"{asset.to_user_string()} {k}" for k in history_keys if k not in have]
-    if missing:
-        raise UpstreamCheckFailed(
-            f"{_name(context)} not built: its pre-game window reads {len(missing)} upstream "
-            f"partition(s) never materialized:\n  " + "\n  ".join(missing[:20]) + ("\n  ..." if len(missing) > 20 else "")
-            + "\nMaterialize them first (a backfill of the range does).")
-    require_upstream_checks_passed(context, check_keys, history_keys)
+def _failed_with_error(storage, check: dg.AssetCheckKey, date: str) -> str | None:
+    """The description of the latest evaluation when it failed with ERROR; None for a WARN."""
+    record = storage.get_latest_asset_check_execution_by_key(
+        [check], partition_filter=PartitionKeyFilter(key=date)).get(check)
+    evaluation = record.event.dagster_event.event_specific_data if record and record.event else None
+    if evaluation is not None and evaluation.severity == dg.AssetCheckSeverity.WARN:
+        return None
+    return (getattr(evaluation, "description", None) or "no description").strip()
+
+
+def held_back(context: dg.AssetExecutionContext, inputs: Iterable[dg.AssetKey],
+              dates: Sequence[str] | None = None) -> dict[str, str]:
+    """date -> reason, for the dates being built whose identity input partitions are not readable."""
+    dates = list(context.partition_keys) if dates is None else list(dates)
+    out: dict[str, str] = {}
+    for asset in inputs:
+        for d, reason in unreadable(context.instance, context.resources.lineage, asset, dates).items():
+            out.setdefault(d, reason)
+    return dict(sorted(out.items()))
+
+
+def held_back_dates(instance: dg.DagsterInstance, asset: dg.AssetKey, dates: Sequence[str]) -> set[str]:
+    """Dates whose latest ``inputs_ready`` evaluation of ``asset`` failed: the asset held them back."""
+    check = dg.AssetCheckKey(asset, GATE_CHECK)
+    infos = instance.event_log_storage.get_asset_check_partition_info([check], partition_keys=list(dates))
+    return {i.partition_key for i in infos if i.latest_execution_status == Status.FAILED}
 
 
 def require_model(context: dg.AssetExecutionContext, model_key: dg.AssetKey,
@@ -81,8 +137,9 @@ def require_model(context: dg.AssetExecutionContext, model_key: dg.AssetKey,
     """The model version of ``model_key``'s latest materialization, provided each blocking check
     evaluated in that same run passed."""
     event = context.instance.get_latest_materialization_event(model_key)
+    name = " + ".join(sorted(k.to_user_string() for k in context.selected_asset_keys))
     if event is None:
-        raise UpstreamCheckFailed(f"{_name(context)} not built: {model_key.to_user_string()} was never "
+        raise UpstreamCheckFailed(f"{name} not built: {model_key.to_user_string()} was never "
                                   "materialized; train it first (job train_points_model)")
     version = event.asset_materialization.metadata["model_version"].value
     records = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(list(check_keys))
@@ -92,6 +149,6 @@ def require_model(context: dg.AssetExecutionContext, model_key: dg.AssetKey,
         if record is None or record.run_id != event.run_id or evaluation is None or not evaluation.passed:
             why = evaluation.description if evaluation is not None else "not evaluated for this version"
             raise UpstreamCheckFailed(
-                f"{_name(context)} not built: model {version} ({model_key.to_user_string()}) check "
+                f"{name} not built: model {version} ({model_key.to_user_string()}) check "
                 f"'{key.name}' did not pass: {why}")
     return version

@@ -1,8 +1,13 @@
-"""Jobs and schedules over the one partitions definition."""
+"""Jobs, schedules and sensors over the game-date partitions."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from nba_assets import keys
+from nba_assets.partitions import GAME_DATES, TIMEZONE, known_dates
+from resources.raw_source import RawSource
 
 ALL_TABLES = dg.AssetSelection.groups("nba_raw", "nba_analytics", "nba_precompute") | dg.AssetSelection.assets(
     keys.FEATURE_ROWS)
@@ -27,15 +32,52 @@ daily_refresh_job = dg.define_asset_job(
     description="One game date through the whole partitioned graph: raw to feature rows, then predictions.",
 )
 
-daily_refresh_schedule = dg.build_schedule_from_partitioned_job(
-    daily_refresh_job, hour_of_day=7, name="daily_refresh", default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="07:00 America/New_York: rebuild the previous game date from raw box scores to predictions.",
-)
+
+def previous_game_date(instance: dg.DagsterInstance, when: datetime) -> str | None:
+    """The last known game date before ``when``'s day in America/New_York."""
+    today = when.astimezone(ZoneInfo(TIMEZONE)).date().isoformat()
+    earlier = [k for k in known_dates(instance) if k < today]
+    return earlier[-1] if earlier else None
+
+
+@dg.schedule(job=daily_refresh_job, cron_schedule="0 7 * * *", execution_timezone=TIMEZONE, name="daily_refresh",
+             default_status=dg.DefaultScheduleStatus.STOPPED,
+             description="07:00 America/New_York: rebuild the previous game date from raw box scores to predictions.")
+def daily_refresh_schedule(context: dg.ScheduleEvaluationContext):
+    key = previous_game_date(context.instance, context.scheduled_execution_time)
+    if key is None:
+        return dg.SkipReason("no game date before today is known yet (the game_dates sensor adds them)")
+    return dg.RunRequest(run_key=f"{key}@{context.scheduled_execution_time:%Y-%m-%d}", partition_key=key)
+
+
 weekly_retrain_schedule = dg.ScheduleDefinition(
     name="weekly_retrain", job=train_points_model_job, cron_schedule="0 9 * * 1",
-    execution_timezone="America/New_York", default_status=dg.DefaultScheduleStatus.STOPPED,
+    execution_timezone=TIMEZONE, default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Mondays 09:00 America/New_York, after the daily refresh: retrain on every date built so far.",
 )
+
+
+def partition_requests(known: list[str], found: list[str]) -> list:
+    """Requests that add the ``found`` dates not ``known``, keeping the keys in date order (a date
+    older than a known one re-adds the later keys after it)."""
+    new = sorted(set(found) - set(known))
+    if not new:
+        return []
+    later = [k for k in known if k > new[0]]
+    return ([GAME_DATES.build_delete_request(later)] if later else []) + \
+        [GAME_DATES.build_add_request(sorted(new + later))]
+
+
+@dg.sensor(name="game_dates", minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Adds every game date of the raw folder as a partition of game_dates (dates come from the "
+                       "data, so new dates appear without a code change or a redeploy).")
+def game_dates_sensor(context: dg.SensorEvaluationContext, raw_source: RawSource):
+    found = [d.isoformat() for d in raw_source.game_dates()]
+    requests = partition_requests(known_dates(context.instance), found)
+    if not requests:
+        return dg.SkipReason(f"no new game date ({len(found)} known)")
+    return dg.SensorResult(dynamic_partitions_requests=requests)
+
 
 automation_sensor = dg.AutomationConditionSensorDefinition(
     "nba_automation", target=dg.AssetSelection.all(), default_status=dg.DefaultSensorStatus.STOPPED,

@@ -16,13 +16,16 @@ from hashlib import sha256
 import dagster as dg
 import pandas as pd
 
-from asset_checks import blocking_check_keys, ml_checks
+from asset_checks import ml_checks
+from asset_checks import thresholds as th
 from nba_assets import contracts, keys
 from nba_assets.basketball import model
-from nba_assets.common import report_per_date, table_asset_args
-from nba_assets.gating import require_history, require_model, require_upstream_checks_passed
-from nba_assets.partitions import ALL_HISTORY, game_days
+from nba_assets.common import gate_results, report_per_date, table_asset_args, without_dates
+from nba_assets.gating import Lineage, UpstreamCheckFailed, held_back, require_model, unreadable
+from nba_assets.history import ALL, load, per_date_history
+from nba_assets.partitions import known_dates
 from resources.model_store import ModelStore
+from resources.warehouse import Warehouse
 
 GROUP = "nba_ml"
 FEATURE_ROWS = contracts.feature_rows_contract(model.FEATURES)
@@ -32,25 +35,28 @@ PRE_GAME_TABLES = (keys.PLAYER_ROLLING_STATS, keys.PLAYER_COMPOSITE_FACTORS, key
 
 @dg.asset(**table_asset_args(keys.FEATURE_ROWS, FEATURE_ROWS,
                              "Per player of D's games: the model's pre-game features (the nba_precompute tables of D, "
-                             "and form across seasons from every game before D) and, once D is played, the target "
-                             "points and minutes. Missing inputs stay NULL.",
-                             GROUP),
+                             "and form across seasons from every readable game before D) and, once D is played, the "
+                             "target points and minutes. Missing inputs stay NULL.", GROUP),
           ins={"rolling_stats": dg.AssetIn(keys.PLAYER_ROLLING_STATS),
                "factors": dg.AssetIn(keys.PLAYER_COMPOSITE_FACTORS),
                "zones": dg.AssetIn(keys.PLAYER_SHOT_ZONE_ANALYSIS),
-               "teams": dg.AssetIn(keys.TEAM_DEFENSE_ZONE_ANALYSIS),
-               "players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=ALL_HISTORY),
-               "team_games": dg.AssetIn(keys.TEAM_OFFENSE_GAME_SUMMARY, partition_mapping=ALL_HISTORY)})
-def feature_rows(context: dg.AssetExecutionContext, rolling_stats: pd.DataFrame, factors: pd.DataFrame,
-                 zones: pd.DataFrame, teams: pd.DataFrame, players: pd.DataFrame,
-                 team_games: pd.DataFrame) -> pd.DataFrame:
-    require_upstream_checks_passed(context, blocking_check_keys(*PRE_GAME_TABLES))
-    history = [k for k in game_days.get_partition_keys() if k <= context.partition_keys[-1]]
-    require_history(context, [keys.PLAYER_GAME_SUMMARY, keys.TEAM_OFFENSE_GAME_SUMMARY],
-                    blocking_check_keys(keys.PLAYER_GAME_SUMMARY, keys.TEAM_OFFENSE_GAME_SUMMARY), history)
-    frame = model.feature_rows(rolling_stats, factors, zones, teams, players, team_games)
-    report_per_date(context, frame, played=lambda f: (f["minutes_played"] > 0).sum())
-    return frame
+               "teams": dg.AssetIn(keys.TEAM_DEFENSE_ZONE_ANALYSIS)},
+          deps=[keys.PLAYER_GAME_SUMMARY, keys.TEAM_OFFENSE_GAME_SUMMARY])
+def feature_rows(context: dg.AssetExecutionContext, warehouse: Warehouse, lineage: Lineage, rolling_stats: pd.DataFrame,
+                 factors: pd.DataFrame, zones: pd.DataFrame, teams: pd.DataFrame):
+    history_tables = {keys.PLAYER_GAME_SUMMARY: contracts.PLAYER_GAME_SUMMARY,
+                      keys.TEAM_OFFENSE_GAME_SUMMARY: contracts.TEAM_OFFENSE_GAME_SUMMARY}
+    held = held_back(context, [*PRE_GAME_TABLES, *history_tables])
+    history = load(context, warehouse, history_tables, list(context.partition_keys), ALL)
+    for d, why in history.held.items():
+        held.setdefault(d, why)
+    held = dict(sorted(held.items()))
+    frame = model.feature_rows(*(without_dates(f, held) for f in (rolling_stats, factors, zones, teams)),
+                               history.frames[keys.PLAYER_GAME_SUMMARY], history.frames[keys.TEAM_OFFENSE_GAME_SUMMARY])
+    report_per_date(context, frame, per_date_history(history, list(context.partition_keys)), held,
+                    played=lambda f: (f["minutes_played"] > 0).sum())
+    yield dg.Output(frame)
+    yield from gate_results(context, keys.FEATURE_ROWS, held)
 
 
 class PointsModelConfig(dg.Config):
@@ -84,9 +90,12 @@ class PointsModelConfig(dg.Config):
     check_specs=list(ml_checks.MODEL_SPECS.values()),
 )
 def points_model(context: dg.AssetExecutionContext, config: PointsModelConfig, model_store: ModelStore,
-                 rows: pd.DataFrame):
-    all_keys = game_days.get_partition_keys()
-    require_history(context, [keys.FEATURE_ROWS], blocking_check_keys(keys.FEATURE_ROWS), all_keys)
+                 lineage: Lineage, rows: pd.DataFrame):
+    rows, left_out = training_rows(context, rows)
+    seasons = sorted(rows.loc[rows["minutes_played"] > 0, "season"].unique())
+    if len(seasons) < 2:
+        raise UpstreamCheckFailed(f"model not trained: needs an earlier season (played games only in "
+                                  f"{', '.join(map(str, seasons)) or 'no season'})")
     split = model.split_by_date(rows, config.valid_share)
     booster = model.train(split, config.params(), config.num_boost_round)
     evaluation = model.evaluate(booster, split)
@@ -98,7 +107,7 @@ def points_model(context: dg.AssetExecutionContext, config: PointsModelConfig, m
         version=version, trained_at=trained_at.isoformat(), train_dates=_span(split.train), valid_dates=_span(split.valid),
         test_season=split.test_season, hyperparameters={**config.params(), "num_boost_round": config.num_boost_round,
                                                         "best_iteration": booster.best_iteration},
-        metrics=[{**r, "train_mae": train_mae} for r in evaluation.to_dict("records")])
+        metrics=[{**r, "train_mae": train_mae} for r in evaluation.to_dict("records")], dates_left_out=left_out)
     location = model_store.save(version, {"booster.json": blob, "model_card.json": card.to_json()})
     context.log.info(f"points model {version} saved to {location}")
     importance = model.feature_importance(booster)
@@ -112,11 +121,31 @@ def points_model(context: dg.AssetExecutionContext, config: PointsModelConfig, m
         "evaluation": dg.MetadataValue.md(model.markdown(evaluation.drop(columns="test_season"))),
         "feature_importance": dg.MetadataValue.md(model.markdown(importance.drop(columns="gain"), 2)),
         "error_breakdown": dg.MetadataValue.md(model.markdown(breakdown)),
+        "dates_left_out": len(left_out),
+        "dates_left_out_why": dg.MetadataValue.md(model.markdown(pd.DataFrame(
+            {"date": list(left_out), "why": list(left_out.values())})) if left_out else "none"),
         "model_card": dg.MetadataValue.json(json.loads(card.to_json())),
     })
     yield dg.Output(evaluation.assign(model_version=version), "model_evaluation",
                     metadata={"dagster/row_count": len(evaluation), "model_version": version})
     yield from ml_checks.model_results(context, split, evaluation, train_mae)
+
+
+def training_rows(context: dg.AssetExecutionContext, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The feature rows of every readable date, and the dates left out with why. Refuses when more
+    than ``MAX_DATES_LEFT_OUT_SHARE`` of the dates are left out."""
+    all_keys = known_dates(context.instance)
+    left_out = unreadable(context.instance, context.resources.lineage, keys.FEATURE_ROWS, all_keys)
+    share = len(left_out) / max(len(all_keys), 1)
+    if share > th.MAX_DATES_LEFT_OUT_SHARE:
+        first = next(iter(left_out.items()))
+        raise UpstreamCheckFailed(
+            f"model not trained: {len(left_out)} of {len(all_keys)} dates ({share:.1%}) have no readable feature rows "
+            f"(limit {th.MAX_DATES_LEFT_OUT_SHARE:.0%}); first: {first[0]}: {first[1]}")
+    if left_out:
+        context.log.warning(f"training leaves out {len(left_out)} date(s): " + "; ".join(
+            f"{d}: {w}" for d, w in list(left_out.items())[:10]))
+    return without_dates(rows, left_out), left_out
 
 
 def _span(frame: pd.DataFrame) -> tuple[str, str]:
@@ -129,12 +158,13 @@ def _span(frame: pd.DataFrame) -> tuple[str, str]:
                              "D's pre-game feature rows), and once D is played the actual points and the error.",
                              GROUP),
           ins={"rows": dg.AssetIn(keys.FEATURE_ROWS)}, deps=[keys.POINTS_MODEL])
-def player_points_predictions(context: dg.AssetExecutionContext, model_store: ModelStore,
-                              rows: pd.DataFrame) -> pd.DataFrame:
-    require_upstream_checks_passed(context, blocking_check_keys(keys.FEATURE_ROWS))
+def player_points_predictions(context: dg.AssetExecutionContext, model_store: ModelStore, lineage: Lineage,
+                              rows: pd.DataFrame):
+    held = held_back(context, [keys.FEATURE_ROWS])
     version = require_model(context, keys.POINTS_MODEL, ml_checks.blocking_model_check_keys())
     card = json.loads(model_store.read(version, "model_card.json"))
     booster = model.load_booster(model_store.read(version, "booster.json"))
-    frame = model.predictions(booster, rows, version, card["valid_dates"][1])
-    report_per_date(context, frame, in_training_period=lambda f: f["in_training_period"].sum())
-    return frame
+    frame = model.predictions(booster, without_dates(rows, held), version, card["valid_dates"][1])
+    report_per_date(context, frame, held=held, in_training_period=lambda f: f["in_training_period"].sum())
+    yield dg.Output(frame)
+    yield from gate_results(context, keys.PLAYER_POINTS_PREDICTIONS, held)

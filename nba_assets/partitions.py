@@ -1,71 +1,57 @@
-"""The one partitions definition: NBA game dates of the raw folder, America/New_York.
+"""The one partitions definition: NBA game dates, as dynamic partitions kept in the instance.
 
-Every day between the folder's first and last game date that has no game is excluded, so a
-day without NBA games never shows up as a missing partition. The dates come from the data,
-so a folder with newer seasons yields newer partitions with no code change.
+Why dynamic and not a daily time window: the game dates come from the data (a season's
+calendar, postponements, the NBA Cup, the Finals), so the code location would otherwise have to
+read the raw folder at import to know them, and a broken or absent raw file would stop the
+location, ``nba-backfill --help`` and the UI from loading. Here the definition is a name only;
+the dates are added to the instance from the raw folder by ``register_game_dates`` (called by
+``nba-backfill`` and by the ``game_dates_sensor``), so new dates appear with no code change and
+no redeploy, and a day without games is never a partition (never "missing"). Every table reads
+D's upstream through an identity dependency and its history through the warehouse
+(``nba_assets.history``), so no time-window mapping is needed, and a backfill of a range targets
+exactly that range (a window mapping made Dagster widen backfills into dates that cannot be built).
+
+Keys are kept in date order (a partition range is a range of that order): a date earlier than a
+known one is inserted by re-adding the later keys after it (their history is untouched).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import date
 
 import dagster as dg
 
 from nba_assets.basketball.calendar import season_of
-from resources.raw_source import RawSource, default_raw_dir
 
 TIMEZONE = "America/New_York"
+GAME_DATES = dg.DynamicPartitionsDefinition(name="game_dates")
 
 
-def game_day_partitions(game_dates: list[date]) -> dg.DailyPartitionsDefinition:
-    if not game_dates:
-        raise ValueError("the raw folder has no game dates: cannot define partitions")
-    first, last = game_dates[0], game_dates[-1]
-    played = set(game_dates)
-    idle = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    return dg.DailyPartitionsDefinition(
-        start_date=first.isoformat(),
-        end_date=(last + timedelta(days=1)).isoformat(),
-        timezone=TIMEZONE,
-        exclusions=[datetime.combine(d, datetime.min.time()) for d in idle if d not in played],
-    )
+def known_dates(instance: dg.DagsterInstance) -> list[str]:
+    """Every game date partition in the instance, in date order."""
+    return list(instance.get_dynamic_partitions(GAME_DATES.name))
 
 
-game_days = game_day_partitions(RawSource(raw_dir=default_raw_dir()).game_dates())
+def register_game_dates(instance: dg.DagsterInstance, dates: Iterable[date | str]) -> list[str]:
+    """Add the game dates the instance does not know yet, keeping the keys in date order.
+    Returns the keys added."""
+    known = known_dates(instance)
+    wanted = sorted({d if isinstance(d, str) else d.isoformat() for d in dates} - set(known))
+    if not wanted:
+        return []
+    later = [k for k in known if k > wanted[0]]
+    for key in later:  # rare: an older date arrived after newer ones
+        instance.delete_dynamic_partition(GAME_DATES.name, key)
+    instance.add_dynamic_partitions(GAME_DATES.name, sorted(wanted + later))
+    return wanted
 
 
-def _season_of_key(key: str) -> int:
+def season_of_key(key: str) -> int:
     return season_of(date.fromisoformat(key))
 
 
-def season_keys_through(keys: list[str]) -> list[str]:
-    """Every partition from the start of the season of each key in ``keys`` through that key:
-    the dates a pre-game window of those keys can read."""
-    last_by_season: dict[int, str] = {}
-    for k in keys:
-        season = _season_of_key(k)
-        last_by_season[season] = max(k, last_by_season.get(season, k))
-    return [k for k in game_days.get_partition_keys() if k <= last_by_season.get(_season_of_key(k), "")]
-
-
-def _longest_season() -> int:
-    per_season: dict[int, int] = {}
-    for key in game_days.get_partition_keys():
-        per_season[_season_of_key(key)] = per_season.get(_season_of_key(key), 0) + 1
-    return max(per_season.values())
-
-
-SEASON_PARTITIONS = _longest_season()
-"""Partitions in the longest season of the data: a history window reaching this many
-partitions back always covers the whole season of its date."""
-
-
-SEASON_HISTORY = dg.TimeWindowPartitionMapping(start_offset=-SEASON_PARTITIONS, end_offset=0,
-                                               allow_nonexistent_upstream_partitions=True)
-"""Upstream mapping of a pre-game table: D's partition reads every partition of D's season up
-to D (D itself only for who plays; values use earlier dates)."""
-
-ALL_HISTORY = dg.TimeWindowPartitionMapping(start_offset=-len(game_days.get_partition_keys()), end_offset=0,
-                                            allow_nonexistent_upstream_partitions=True)
-"""Upstream mapping of the feature rows: D's partition reads every partition up to D (form across
-seasons and the previous season; D itself only for the target)."""
+def season_history(all_keys: list[str], key: str) -> list[str]:
+    """The partitions of ``key``'s season strictly before it: what its pre-game window reads."""
+    season = season_of_key(key)
+    return [k for k in all_keys if k < key and season_of_key(k) == season]

@@ -1,76 +1,97 @@
 """``nba_precompute``: pre-game, as-of-date tables (DOMAIN.md, "Rolling, as-of-date tables").
 
 Partition D holds the players of D's games (the teams scheduled on D) with values computed from
-games strictly before D (``nba_assets.basketball.rolling``). Lineage: each table reads the
-partitions of D's season up to D of its upstream table (``SEASON_HISTORY``), so a backfill of an
-upstream range also refreshes every downstream date whose window contains it, and the UI shows
-the window. Before reading, each asset requires every partition of D's season up to D to be
-materialized upstream and free of failed blocking checks (``require_history``).
+games strictly before D (``nba_assets.basketball.rolling``). Each table depends on D's own
+upstream partition (identity) and reads the rest of D's season from the warehouse
+(``nba_assets.history``): a history date that is held back upstream is left out of every window
+and each row says how many of its team's games that removed; a history date never built holds
+D back (the window would silently be short). A date whose own inputs are not readable is held
+back (``nba_assets.gating``); every other date of the range builds.
 """
 
 import dagster as dg
 import pandas as pd
 
-from asset_checks import blocking_check_keys, precompute_rules
-from asset_checks import precompute_checks as pc
+from asset_checks import precompute_checks as pre_checks
+from asset_checks import precompute_rules
 from nba_assets import contracts, keys
 from nba_assets.basketball import factors, rolling
-from nba_assets.common import partition_dates, report_per_date, table_asset_args
-from nba_assets.gating import require_history, require_upstream_checks_passed
-from nba_assets.partitions import SEASON_HISTORY, season_keys_through
+from nba_assets.common import gate_results, report_per_date, table_asset_args, without_dates
+from nba_assets.gating import Lineage, held_back
+from nba_assets.history import SEASON, History, flag_rows, load, per_date_history
+from resources.warehouse import Warehouse
 
 GROUP = "nba_precompute"
-PLAYER_TABLE_INS = {"players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY),
-                    "schedule": dg.AssetIn(keys.SCHEDULE)}
 
 
-def _window(context: dg.AssetExecutionContext, *upstream: dg.AssetKey) -> None:
-    require_history(context, upstream, blocking_check_keys(*upstream), season_keys_through(list(context.partition_keys)))
+def _history(context: dg.AssetExecutionContext, warehouse, tables: dict) -> tuple[History, dict[str, str], list[str]]:
+    """(season history of the upstream tables, held-back dates with reasons, dates to build)."""
+    held = held_back(context, list(tables) + [keys.SCHEDULE])
+    history = load(context, warehouse, tables, list(context.partition_keys), SEASON)
+    for d, why in history.held.items():
+        held.setdefault(d, why)
+    return history, dict(sorted(held.items())), [k for k in context.partition_keys if k not in held]
 
 
-@dg.asset(**table_asset_args(keys.PLAYER_ROLLING_STATS, contracts.PLAYER_ROLLING_STATS,
-                             "Per player of D's games: points L5/L10/season, points std L10, minutes, usage and "
-                             "attempts L10, points per minute, games played, rest and workload over 7 and 14 days, "
-                             "from played games before D in the same season.", GROUP),
-          ins=PLAYER_TABLE_INS,
-          check_specs=list(pc.ROLLING_SPECS.values()))
-def player_rolling_stats(context: dg.AssetExecutionContext, players: pd.DataFrame, schedule: pd.DataFrame):
-    _window(context, keys.PLAYER_GAME_SUMMARY)
-    frame = rolling.player_rolling_stats(players, partition_dates(context))
-    report_per_date(context, frame, bootstrap_rows=lambda f: f["is_bootstrap"].sum(),
-                    first_games=lambda f: (f["games_played_season"] == 0).sum())
-    yield dg.Output(frame)
-    yield from pc.in_asset_results(context, pc.ROLLING_SPECS, frame, players, schedule, "player_rolling_stats",
-                                   precompute_rules.rolling_leakage)
+def _schedule(context, warehouse) -> pd.DataFrame:
+    keys_ = list(context.partition_keys)
+    return warehouse.read(keys.SCHEDULE, contracts.SCHEDULE, "0001-01-01", keys_[-1], log=context.log.warning) \
+        if keys_ else pd.DataFrame()
 
 
-@dg.asset(**table_asset_args(keys.PLAYER_SHOT_ZONE_ANALYSIS, contracts.PLAYER_SHOT_ZONE_ANALYSIS,
-                             "Per player of D's games: zone rates, zone FG%, attempts per game and primary zone over "
-                             "the last 10 played games before D in the same season; NULL without shot data.", GROUP),
-          ins=PLAYER_TABLE_INS,
-          check_specs=list(pc.ZONE_SPECS.values()))
-def player_shot_zone_analysis(context: dg.AssetExecutionContext, players: pd.DataFrame, schedule: pd.DataFrame):
-    _window(context, keys.PLAYER_GAME_SUMMARY)
-    frame = rolling.player_shot_zone_analysis(players, partition_dates(context))
-    report_per_date(context, frame, rows_with_shot_data=lambda f: (f["sample_size"] > 0).sum())
-    yield dg.Output(frame)
-    yield from pc.in_asset_results(context, pc.ZONE_SPECS, frame, players, schedule, "player_shot_zone_analysis",
-                                   precompute_rules.zone_leakage)
+def _player_table(key: dg.AssetKey, contract: dg.TableSchema, description: str, specs: dict, build, leakage,
+                  metrics):
+    """A player pre-game table: D's players, their season history, and the coverage and leakage
+    checks evaluated in the same step (they need the player's whole season before D)."""
+
+    @dg.asset(name=key.path[-1], key_prefix=key.path[:-1],
+              **{**table_asset_args(key, contract, description, GROUP, specs.values()), "key": None},
+              deps=[keys.PLAYER_GAME_SUMMARY, keys.SCHEDULE])
+    def player_table(context: dg.AssetExecutionContext, warehouse: Warehouse, lineage: Lineage):
+        history, held, build_dates = _history(context, warehouse, {keys.PLAYER_GAME_SUMMARY: contracts.PLAYER_GAME_SUMMARY})
+        players = history.frames[keys.PLAYER_GAME_SUMMARY]
+        schedule = _schedule(context, warehouse)
+        frame = flag_rows(build(players, build_dates), history, schedule)
+        report_per_date(context, frame, per_date_history(history, list(context.partition_keys)), held,
+                        rows_with_held_back_games=lambda f: (f["window_games_held_back"] > 0).sum(), **metrics)
+        yield dg.Output(frame)
+        yield from gate_results(context, key, held)
+        yield from pre_checks.in_asset_results(context, specs, frame, players, without_dates(schedule, held),
+                                               key.path[-1], leakage, set(held))
+
+    return player_table
+
+
+player_rolling_stats = _player_table(
+    keys.PLAYER_ROLLING_STATS, contracts.PLAYER_ROLLING_STATS,
+    "Per player of D's games: points L5/L10/season, points std L10, minutes, usage and attempts L10, points per "
+    "minute, games played, rest and workload over 7 and 14 days, from played games before D in the same season.",
+    pre_checks.ROLLING_SPECS, rolling.player_rolling_stats, precompute_rules.rolling_leakage,
+    {"bootstrap_rows": lambda f: f["is_bootstrap"].sum(), "first_games": lambda f: (f["games_played_season"] == 0).sum()})
+
+player_shot_zone_analysis = _player_table(
+    keys.PLAYER_SHOT_ZONE_ANALYSIS, contracts.PLAYER_SHOT_ZONE_ANALYSIS,
+    "Per player of D's games: zone rates, zone FG%, attempts per game and primary zone over the last 10 played "
+    "games before D in the same season; NULL without shot data.",
+    pre_checks.ZONE_SPECS, rolling.player_shot_zone_analysis, precompute_rules.zone_leakage,
+    {"rows_with_shot_data": lambda f: (f["sample_size"] > 0).sum()})
 
 
 @dg.asset(**table_asset_args(keys.TEAM_DEFENSE_ZONE_ANALYSIS, contracts.TEAM_DEFENSE_ZONE_ANALYSIS,
                              "Per team scheduled on D: opponents' FG% by zone over its last 15 games before D minus "
                              "the league's over the same dates (pp), defensive rating, pace, offensive rating.", GROUP),
-          ins={"team": dg.AssetIn(keys.TEAM_OFFENSE_GAME_SUMMARY, partition_mapping=SEASON_HISTORY),
-               "players": dg.AssetIn(keys.PLAYER_GAME_SUMMARY, partition_mapping=SEASON_HISTORY),
-               "schedule": dg.AssetIn(keys.SCHEDULE)})
-def team_defense_zone_analysis(context: dg.AssetExecutionContext, team: pd.DataFrame, players: pd.DataFrame,
-                               schedule: pd.DataFrame) -> pd.DataFrame:
-    _window(context, keys.TEAM_OFFENSE_GAME_SUMMARY, keys.PLAYER_GAME_SUMMARY)
-    require_upstream_checks_passed(context, blocking_check_keys(keys.SCHEDULE))
-    frame = rolling.team_defense_zone_analysis(team, players, schedule, partition_dates(context))
-    report_per_date(context, frame)
-    return frame
+          deps=[keys.TEAM_OFFENSE_GAME_SUMMARY, keys.PLAYER_GAME_SUMMARY, keys.SCHEDULE])
+def team_defense_zone_analysis(context: dg.AssetExecutionContext, warehouse: Warehouse, lineage: Lineage):
+    history, held, build_dates = _history(context, warehouse, {
+        keys.TEAM_OFFENSE_GAME_SUMMARY: contracts.TEAM_OFFENSE_GAME_SUMMARY,
+        keys.PLAYER_GAME_SUMMARY: contracts.PLAYER_GAME_SUMMARY})
+    schedule = _schedule(context, warehouse)
+    frame = rolling.team_defense_zone_analysis(history.frames[keys.TEAM_OFFENSE_GAME_SUMMARY],
+                                               history.frames[keys.PLAYER_GAME_SUMMARY], schedule, build_dates)
+    frame = flag_rows(frame, history, schedule)
+    report_per_date(context, frame, per_date_history(history, list(context.partition_keys)), held)
+    yield dg.Output(frame)
+    yield from gate_results(context, keys.TEAM_DEFENSE_ZONE_ANALYSIS, held)
 
 
 @dg.asset(**table_asset_args(keys.PLAYER_COMPOSITE_FACTORS, contracts.PLAYER_COMPOSITE_FACTORS,
@@ -80,10 +101,12 @@ def team_defense_zone_analysis(context: dg.AssetExecutionContext, team: pd.DataF
           ins={"rolling_stats": dg.AssetIn(keys.PLAYER_ROLLING_STATS),
                "zones": dg.AssetIn(keys.PLAYER_SHOT_ZONE_ANALYSIS),
                "teams": dg.AssetIn(keys.TEAM_DEFENSE_ZONE_ANALYSIS)})
-def player_composite_factors(context: dg.AssetExecutionContext, rolling_stats: pd.DataFrame, zones: pd.DataFrame,
-                             teams: pd.DataFrame) -> pd.DataFrame:
-    require_upstream_checks_passed(context, blocking_check_keys(
-        keys.PLAYER_ROLLING_STATS, keys.PLAYER_SHOT_ZONE_ANALYSIS, keys.TEAM_DEFENSE_ZONE_ANALYSIS))
-    frame = factors.composite_factors(rolling_stats, zones, teams)
-    report_per_date(context, frame, precompute_rules.composite_metrics(frame))
-    return frame
+def player_composite_factors(context: dg.AssetExecutionContext, lineage: Lineage, rolling_stats: pd.DataFrame, zones: pd.DataFrame,
+                             teams: pd.DataFrame):
+    held = held_back(context, [keys.PLAYER_ROLLING_STATS, keys.PLAYER_SHOT_ZONE_ANALYSIS,
+                               keys.TEAM_DEFENSE_ZONE_ANALYSIS])
+    frame = factors.composite_factors(without_dates(rolling_stats, held), without_dates(zones, held),
+                                      without_dates(teams, held))
+    report_per_date(context, frame, precompute_rules.composite_metrics(frame), held)
+    yield dg.Output(frame)
+    yield from gate_results(context, keys.PLAYER_COMPOSITE_FACTORS, held)

@@ -1,8 +1,12 @@
 """``nba_raw``: the raw folder's rows per game date, values as shipped, plus lineage.
 
-Bad input (missing or unreadable file, missing column, wrong type, unparseable date or
-minutes) raises ``RawDataError`` naming file, column, row and value before anything is
-written, so no partition of the failing range is half-written.
+A structural problem of a whole file (missing or unreadable, a required column missing or of the
+wrong type, a date that cannot be read) fails the read, naming file and column. A bad value in a
+row (a missing key, minutes that cannot be parsed, a missing box-score value) belongs to the
+row's date only: the rows are written as shipped and the asset's ``shipped_values`` check fails
+that date with ERROR, naming file, column, row, value, game and player, which holds the date
+back from every table below; every other date is written and checked as usual. An unknown
+extra column is kept out of the table and reported by the same check as a WARN.
 """
 
 import os
@@ -10,9 +14,12 @@ import os
 import dagster as dg
 import pandas as pd
 
+from asset_checks.emit import emit_all
+from asset_checks.rules import ERROR, WARN, Outcome, day
 from nba_assets import contracts, keys
 from nba_assets.basketball.tables import build_schedule
 from nba_assets.common import partition_dates, report_per_date, table_asset_args
+from nba_assets.partitions import GAME_DATES
 from resources import raw_source as files
 from resources.nba_api_source import NBA_API_POOL
 from resources.raw_source import (SOURCE_RETRIES, SOURCE_RETRY_WAIT_SECONDS, RawDataError, RawSource,
@@ -21,52 +28,80 @@ from resources.raw_source import (SOURCE_RETRIES, SOURCE_RETRY_WAIT_SECONDS, Raw
 GROUP = "nba_raw"
 # With the live source every raw read is a stats.nba.com call: one at a time (the pool's limit is 1).
 RAW_POOL = NBA_API_POOL if os.environ.get("NBA_RAW_SOURCE") == "nba_api" else None
+SHIPPED_VALUES = ("ERROR (blocking) when a row of the date has a value that cannot be used: a missing key or "
+                  "box-score value, minutes that cannot be parsed, text where a number belongs, minutes missing on "
+                  "a row with stats; each is named by file, row, column, value, game and player, and only this date "
+                  "is held back. WARN when the file has columns the contract does not know (kept out of the table).")
+MAX_LISTED = 20
 
 
-def _read(context: dg.AssetExecutionContext, raw_source: RawSource, spec: files.RawFile) -> pd.DataFrame:
-    """The run's dates of a raw file. A transient I/O error is retried with backoff (a Dagster
-    retry of this step); bad content raises ``RawDataError`` at once and is never retried."""
+def shipped_values_spec(key: dg.AssetKey) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec("shipped_values", asset=key, blocking=True, partitions_def=GAME_DATES,
+                             description=SHIPPED_VALUES)
+
+
+def shipped_values(problems: pd.DataFrame, unknown: tuple[str, ...], dates: list[str]) -> dict[str, Outcome]:
+    """One outcome per date from the source's row problems and unknown columns."""
+    by_date = dict(tuple(problems.groupby(day(problems["game_date"])))) if len(problems) else {}
+    out = {}
+    for d in dates:
+        rows = by_date.get(d)
+        notes = [f"unknown column(s) {list(unknown)} kept out of the table"] if unknown else []
+        if rows is None:
+            out[d] = Outcome(not unknown, WARN, "; ".join(notes) or "every value usable", {})
+            continue
+        lines = [f"{r.file} row {r.row}, column {r.column!r}, value {r.value} ({r.label}, {d}): {r.problem}"
+                 for r in rows.itertuples(index=False)]
+        out[d] = Outcome(False, ERROR, f"{d}: {len(lines)} bad value(s): " + "; ".join(lines[:3] + notes),
+                         {"problems": len(lines), "details": lines[:MAX_LISTED]})
+    return out
+
+
+def _read(context: dg.AssetExecutionContext, raw_source: RawSource, spec: files.RawFile):
+    """(the run's rows of a raw file, their per-date problems, unknown columns). A transient
+    I/O error is retried with backoff (a Dagster retry of this step); bad content never is."""
     try:
-        return raw_source.read(spec, partition_dates(context))
+        dates = partition_dates(context)
+        return raw_source.read(spec, dates), raw_source.problems(spec, dates), raw_source.unknown_columns(spec)
     except TransientSourceError as exc:
         raise dg.RetryRequested(max_retries=SOURCE_RETRIES,
                                 seconds_to_wait=SOURCE_RETRY_WAIT_SECONDS * 2 ** context.retry_number) from exc
 
 
-@dg.asset(**table_asset_args(keys.PLAYER_BOXSCORES, contracts.PLAYER_BOXSCORES,
-                             "balldontlie player box scores as shipped (raw minute strings, DNP rows).", GROUP), pool=RAW_POOL)
-def player_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
-    frame = _read(context, raw_source, files.PLAYER_BOXSCORES)
-    report_per_date(context, frame)
-    return frame
+def _raw_asset(key: dg.AssetKey, contract: dg.TableSchema, spec: files.RawFile, description: str,
+               build=None, counts=None):
+    """A raw table: the file's rows of the run's dates (through ``build`` for the schedule),
+    with its ``shipped_values`` check evaluated in the same step."""
+    check = shipped_values_spec(key)
+
+    @dg.asset(name=key.path[-1], **{**table_asset_args(key, contract, description, GROUP, [check]), "key": None},
+              key_prefix=key.path[:-1], pool=RAW_POOL)
+    def raw_table(context: dg.AssetExecutionContext, raw_source: RawSource):
+        rows, problems, unknown = _read(context, raw_source, spec)
+        if unknown:
+            context.log.warning(f"{raw_source.path(spec)}: unknown column(s) {list(unknown)} kept out of the table")
+        if build is not None:  # from the rows without a bad value (their date is held back anyway)
+            try:
+                rows = build(rows.drop(index=problems["row"], errors="ignore"))
+            except ValueError as exc:
+                raise RawDataError(str(raw_source.path(spec)), str(exc)) from exc
+        if not raw_source.has(spec) and not spec.required:
+            context.log.warning(f"no {spec.name} in {raw_source.raw_dir}: its partitions are empty")
+        report_per_date(context, rows, **(counts or {}))
+        yield dg.Output(rows.reset_index(drop=True))
+        yield from emit_all(context, {"shipped_values": check},
+                            {"shipped_values": shipped_values(problems, unknown, list(context.partition_keys))},
+                            held_back={key: set()})
+
+    return raw_table
 
 
-@dg.asset(**table_asset_args(keys.TEAM_BOXSCORES, contracts.TEAM_BOXSCORES,
-                             "stats.nba.com team box scores, all game types (preseason and All-Star kept).", GROUP), pool=RAW_POOL)
-def team_boxscores(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
-    frame = _read(context, raw_source, files.TEAM_BOXSCORES)
-    report_per_date(context, frame)
-    return frame
-
-
-@dg.asset(**table_asset_args(keys.SHOTS, contracts.SHOTS,
-                             "stats.nba.com shot chart rows. A folder or season without shots yields empty partitions.", GROUP), pool=RAW_POOL)
-def shots(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
-    frame = _read(context, raw_source, files.SHOTS)
-    report_per_date(context, frame)
-    if not raw_source.has(files.SHOTS):
-        context.log.warning(f"no shots file in {raw_source.raw_dir}: shot partitions are empty and zone columns NULL")
-    return frame
-
-
-@dg.asset(**table_asset_args(keys.SCHEDULE, contracts.SCHEDULE,
-                             "One row per game: date, season, game type, home and away teams (from the official team rows).",
-                             GROUP), pool=RAW_POOL)
-def schedule(context: dg.AssetExecutionContext, raw_source: RawSource) -> pd.DataFrame:
-    teams = _read(context, raw_source, files.TEAM_BOXSCORES)
-    try:
-        frame = build_schedule(teams)
-    except ValueError as exc:
-        raise RawDataError(str(raw_source.path(files.TEAM_BOXSCORES)), str(exc)) from exc
-    report_per_date(context, frame, nba_games=lambda f: f["is_nba_game"].sum())
-    return frame
+player_boxscores = _raw_asset(keys.PLAYER_BOXSCORES, contracts.PLAYER_BOXSCORES, files.PLAYER_BOXSCORES,
+                              "balldontlie player box scores as shipped (raw minute strings, DNP rows).")
+team_boxscores = _raw_asset(keys.TEAM_BOXSCORES, contracts.TEAM_BOXSCORES, files.TEAM_BOXSCORES,
+                            "stats.nba.com team box scores, all game types (preseason and All-Star kept).")
+shots = _raw_asset(keys.SHOTS, contracts.SHOTS, files.SHOTS,
+                   "stats.nba.com shot chart rows. A folder or season without shots yields empty partitions.")
+schedule = _raw_asset(keys.SCHEDULE, contracts.SCHEDULE, files.TEAM_BOXSCORES,
+                      "One row per game: date, season, game type, home and away teams (from the official team rows).",
+                      build=build_schedule, counts={"nba_games": lambda f: f["is_nba_game"].sum()})

@@ -9,13 +9,16 @@ import duckdb
 
 from nba_assets import keys
 from nba_assets.definitions import defs
-from resources.warehouse import default_duckdb_path
+from nba_assets.gating import GATE_CHECK
+from resources.warehouse import connect_duckdb, default_duckdb_path
 
 
 def table_rows(tables: list[dg.AssetKey]) -> dict[str, int | None]:
     if os.environ.get("NBA_WAREHOUSE", "duckdb") != "duckdb":
         return {t.to_user_string(): None for t in tables}
-    with duckdb.connect(default_duckdb_path(), read_only=True) as con:
+    if not os.path.exists(default_duckdb_path()):
+        return {t.to_user_string(): None for t in tables}
+    with connect_duckdb(default_duckdb_path(), read_only=True, log=print) as con:
         out = {}
         for t in tables:
             try:
@@ -50,6 +53,18 @@ def check_results(instance: dg.DagsterInstance, keys: list[str]) -> dict[dg.Asse
     return out
 
 
+def held_back_partitions(results: dict[dg.AssetCheckKey, dict]) -> dict[str, tuple[list[str], str]]:
+    """date -> (the tables that held it back, the root reason), from the ``inputs_ready`` checks."""
+    out: dict[str, tuple[list[str], str]] = {}
+    for key, r in results.items():
+        if key.name != GATE_CHECK:
+            continue
+        for date, (_, description) in r["failed"].items():
+            assets, reason = out.setdefault(date, ([], description))
+            assets.append(key.asset_key.to_user_string())
+    return dict(sorted(out.items()))
+
+
 def print_summary(instance: dg.DagsterInstance, report) -> None:
     job = defs.resolve_job_def("daily_refresh")
     tables = sorted([*job.asset_layer.executable_asset_keys, keys.MODEL_EVALUATION], key=lambda k: k.to_user_string())
@@ -63,16 +78,20 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
     print("\nChecks (per date: passed / failed)")
     results = check_results(instance, report.keys)
     for key, r in results.items():
+        if key.name == GATE_CHECK:
+            continue  # listed below, once per date
         errors = [d for d, (sev, _) in r["failed"].items() if sev == "ERROR"]
         print(f"  {key.to_user_string():75s} {r['passed']:4d} passed {len(r['failed']):4d} failed"
               + (f" ({len(errors)} ERROR)" if errors else ""))
         for date, (severity, description) in r["failed"].items():
             print(f"      {severity:5s} {description[:220]}")
-    if report.blocked:
-        print("\nPartitions not built because an upstream blocking check failed")
-        for asset, dates in report.blocked.items():
-            for date, reason in sorted(dates.items()):
-                print(f"  {asset.to_user_string()} {date}: {reason}")
+    held = held_back_partitions(results)
+    if held:
+        print(f"\nHeld back: {sum(len(a) for a, _ in held.values())} partitions on {len(held)} date(s), every "
+              "other date built")
+        for date, (assets, reason) in held.items():
+            print(f"  {date}: {', '.join(assets)}")
+            print(f"      because {reason[:400]}")
     if report.notes:
         print("\nModel and predictions")
         for note in report.notes:

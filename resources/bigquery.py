@@ -17,8 +17,8 @@ from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
 from dagster_gcp_pandas import BigQueryPandasIOManager
 from dagster_gcp_pandas.bigquery.bigquery_pandas_type_handler import BigQueryPandasTypeHandler
 
-from resources.contract import warehouse_type
-from resources.warehouse import PARTITION_COLUMN, conform_input, conform_output
+from resources.contract import conform, empty, warehouse_type
+from resources.warehouse import PARTITION_COLUMN, Warehouse, conform_input, conform_output
 
 
 CLUSTER_KEYS = ("player_id", "team_abbr", "game_id")  # within a day: a player's rows, a team's, a game's
@@ -66,3 +66,39 @@ def warehouse_bigquery_io_manager() -> WarehouseBigQueryIOManager:
     credentials = dg.EnvVar("GCP_CREDENTIALS") if os.environ.get("GCP_CREDENTIALS") else None
     return WarehouseBigQueryIOManager(project=dg.EnvVar("GCP_PROJECT"), location=os.environ.get("GCP_LOCATION", "US"),
                                       gcp_credentials=credentials)
+
+
+def read_sql(project: str, key: dg.AssetKey) -> str:
+    """The query that reads table ``key`` over a date span (parameters ``@first``, ``@last``)."""
+    schema, table = key.path
+    return f"SELECT * FROM `{project}.{schema}.{table}` WHERE {PARTITION_COLUMN.upper()} BETWEEN @first AND @last"
+
+
+class BigQueryWarehouse(Warehouse):
+    """Reads warehouse tables over a date span (the DATE partitions prune it), contract applied."""
+
+    project: str
+    location: str = "US"
+    gcp_credentials: str | None = None
+
+    def read(self, key: dg.AssetKey, contract: dg.TableSchema, first: str, last: str, log=None) -> pd.DataFrame:
+        from dagster_gcp import BigQueryResource
+        from google.api_core.exceptions import NotFound
+        from google.cloud import bigquery
+
+        config = bigquery.QueryJobConfig(query_parameters=[bigquery.ScalarQueryParameter("first", "DATE", first),
+                                                           bigquery.ScalarQueryParameter("last", "DATE", last)])
+        resource = BigQueryResource(project=self.project, location=self.location, gcp_credentials=self.gcp_credentials)
+        with resource.get_client() as client:
+            try:
+                frame = client.query(read_sql(self.project, key), job_config=config).to_dataframe()
+            except NotFound:
+                return empty(contract)
+        frame.columns = [c.lower() for c in frame.columns]
+        return conform(frame, contract, "/".join(key.path))
+
+
+def bigquery_warehouse() -> BigQueryWarehouse:
+    credentials = dg.EnvVar("GCP_CREDENTIALS") if os.environ.get("GCP_CREDENTIALS") else None
+    return BigQueryWarehouse(project=dg.EnvVar("GCP_PROJECT"), location=os.environ.get("GCP_LOCATION", "US"),
+                             gcp_credentials=credentials)

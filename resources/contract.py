@@ -119,3 +119,8 @@ def contract_of(metadata: dict, table: str) -> dg.TableSchema:
 def warehouse_type(col: dg.TableColumn, warehouse: str) -> str:
     duckdb_type, bigquery_type, _ = LOGICAL_TYPES[col.type]
     return duckdb_type if warehouse == "duckdb" else bigquery_type
+
+
+def empty(contract: dg.TableSchema) -> pd.DataFrame:
+    """A frame with no rows and exactly the contract's columns and dtypes."""
+    return pd.DataFrame({c.name: pd.Series(dtype=LOGICAL_TYPES[c.type][2]) for c in contract.columns})

@@ -17,17 +17,17 @@ from __future__ import annotations
 import os
 import re
 import time
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from pydantic import PrivateAttr
 
 from nba_assets import contracts
-from nba_assets.basketball.minutes import MinutesParseError, parse_minutes_column
 from resources.raw_source import (BOOL, FLOAT, INT, NUMBER, PLAYER_BOXSCORES, PLAYER_ID_CROSSWALK, SHOTS,
                                   SOURCE_RETRIES, TEAM_BOXSCORES, TEXT, RawDataError, RawFile, RawSource,
-                                  TransientSourceError, _validate, default_raw_dir)
+                                  TransientSourceError, dated_problems, dated_rows, default_raw_dir, validate)
 
 NBA_API_POOL = "nba_api"
 NBA_API_RETRIES = SOURCE_RETRIES  # retries after the first attempt
@@ -210,29 +210,12 @@ def parse_crosswalk(payload: dict) -> pd.DataFrame:
                   PLAYER_ID_CROSSWALK)
 
 
-def _finish(spec: RawFile, frame: pd.DataFrame) -> pd.DataFrame:
-    """Validation and lineage exactly as ``RawSource.read`` does them."""
-    label = source_label(spec)
-    rows = _validate(spec, Path(label), frame)
-    if spec.minutes_column:
-        try:
-            parse_minutes_column(rows[spec.minutes_column])
-        except MinutesParseError as exc:
-            raise RawDataError(label, str(exc), spec.minutes_column, exc.row, exc.value) from exc
-    out = rows.drop(columns=[spec.date_column, "_game_date"])
-    out.insert(0, "game_date", rows["_game_date"].values)
-    if spec.date_format != "%Y-%m-%d":
-        out[f"source_{spec.date_column}"] = rows[spec.date_column].values
-    out["source_file"] = label
-    out["ingested_at"] = pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None))
-    return out.reset_index(drop=True)
-
-
 class NbaApiSource(dg.ConfigurableResource):
     """Live stats.nba.com source with ``RawSource``'s interface (``read``, ``has``, ``path``,
     ``frame``). Player rows carry nba.com ids, so ``frame(PLAYER_ID_CROSSWALK)`` is the identity."""
 
     timeout_seconds: float = 30.0
+    _read: dict = PrivateAttr(default_factory=dict)
 
     def _call(self, endpoint_class: str, **kwargs) -> dict:
         return call(*request(endpoint_class, **kwargs), timeout=self.timeout_seconds)
@@ -249,7 +232,7 @@ class NbaApiSource(dg.ConfigurableResource):
         today = date.today()
         season = today.year if today.month >= 10 else today.year - 1
         payload = self._call("CommonAllPlayers", season=_season_label(season))
-        return _validate(spec, self.path(spec), parse_crosswalk(payload))
+        return validate(spec, self.path(spec), parse_crosswalk(payload)).frame
 
     def _games(self, day: date) -> pd.DataFrame:
         text = day.strftime("%m/%d/%Y")
@@ -269,12 +252,33 @@ class NbaApiSource(dg.ConfigurableResource):
                                        season_type_all_star=_SEASON_TYPES[g[2]]))
                 for g in game_ids if g[2] in _SEASON_TYPES]  # no shot chart season type for NBA Cup finals ("6")
 
-    def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
-        """The dates' rows, as ``RawSource.read`` returns them (``source_file`` names the endpoint)."""
+    def _validated(self, spec: RawFile, dates: list[date]):
+        """The dates' rows, validated as the folder's are; fetched once per (file, dates)."""
         if spec not in (TEAM_BOXSCORES, PLAYER_BOXSCORES, SHOTS):
             raise ValueError(f"{spec.name} has no per-date stats.nba.com endpoint")
-        frames = [f for day in dates for f in self._rows(spec, day)]
-        return _finish(spec, _typed(pd.concat(frames) if frames else pd.DataFrame(), spec))
+        key = (spec.name, tuple(dates))
+        if key not in self._read:
+            frames = [f for day in dates for f in self._rows(spec, day)]
+            self._read[key] = validate(spec, self.path(spec), _typed(pd.concat(frames) if frames else pd.DataFrame(), spec))
+        return self._read[key]
+
+    def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
+        """The dates' rows, as ``RawSource.read`` returns them (``source_file`` names the endpoint)."""
+        return dated_rows(spec, source_label(spec), self._validated(spec, dates), dates)
+
+    def problems(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
+        return dated_problems(self._validated(spec, dates), dates)
+
+    def unknown_columns(self, spec: RawFile) -> tuple[str, ...]:
+        return ()
+
+    def game_dates(self) -> list[date]:
+        """Every date of the current season with a game in the team game finder."""
+        today = date.today()
+        season = today.year if today.month >= 10 else today.year - 1
+        teams = parse_team_boxscores(self._call("LeagueGameFinder", player_or_team_abbreviation="T",
+                                                league_id_nullable="00", season_nullable=_season_label(season)))
+        return sorted({date.fromisoformat(d) for d in teams["game_date"]})
 
 
 def selected_raw_source() -> dg.ConfigurableResource:

@@ -1,9 +1,20 @@
 """The raw NBA folder (``NBA_RAW_DIR``) as a Dagster resource.
 
-Files are read once per process and validated before any row is handed out: a missing or
-unreadable file, a missing column, a column of the wrong type or an unparseable date or minutes
-value raises ``RawDataError`` naming the file, column, row and value. Values are returned as
-shipped (minutes stay strings); only ``game_date`` is parsed into a date, plus lineage columns.
+Two kinds of bad input, told apart because they fail differently:
+
+- **Structural** problems of a whole file fail the whole read with ``RawDataError`` naming the
+  file and column: the file is missing or unreadable, a required column is missing or has the
+  wrong type, a ``game_date`` cannot be read (the row belongs to no date, so no single date can
+  be held back for it) or lies in the future (the file or the clock is wrong as a whole).
+- **Row** problems belong to the row's date only (``RawSource.problems``): a missing key, a
+  value that cannot be parsed (minutes such as ``"61:99"``), text where a number belongs in a
+  text column, a missing box-score value, or minutes missing on a row that has box-score stats
+  (the earlier system silently dropped such rows from the averages). The rows are still read
+  as shipped, and the raw asset's ``shipped_values`` check fails that date only (ERROR), naming
+  file, column, row, value, game and player; every other date builds as usual.
+
+An unknown extra column is kept out of the table and reported (``unknown_columns``). Values are
+returned as shipped (minutes stay strings); only ``game_date`` is parsed, plus lineage columns.
 """
 
 from __future__ import annotations
@@ -17,7 +28,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from nba_assets.basketball.minutes import MinutesParseError, parse_minutes_column
+from nba_assets.basketball.minutes import minutes_problems
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +64,8 @@ NUMBER, INT, FLOAT, TEXT, BOOL = "number", "int", "float", "text", "bool"
 
 @dataclass(frozen=True, eq=False)
 class RawFile:
-    """A raw file's name, the columns it must have (with their kind) and its date column."""
+    """A raw file: its name, the columns it must have (with their kind), its date column, and
+    the columns that must hold a value on every row (``values``: keys and box-score counts)."""
 
     name: str
     columns: dict[str, str]
@@ -62,9 +74,12 @@ class RawFile:
     minutes_column: str | None = None
     required: bool = True
     key: tuple[str, ...] = field(default_factory=tuple)
+    values: tuple[str, ...] = field(default_factory=tuple)
+    labels: tuple[str, ...] = field(default_factory=tuple)  # columns that name a row's game and player or team
 
 
-_BOX_STATS = {c: NUMBER for c in ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "pf", "pts"]}
+_COUNTS = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "pf", "pts"]
+_BOX_STATS = {c: NUMBER for c in _COUNTS}
 
 PLAYER_BOXSCORES = RawFile(
     "player_boxscores.parquet",
@@ -74,6 +89,9 @@ PLAYER_BOXSCORES = RawFile(
      "game_date": TEXT, "game_season": INT, "game_home_team_id": NUMBER, "game_visitor_team_id": NUMBER,
      "game_postseason": BOOL},
     date_column="game_date", minutes_column="min", key=("id",),
+    values=("player_id", "team_id", "team_abbreviation", "game_id", "game_season", "game_home_team_id",
+            "game_visitor_team_id", *_COUNTS, "turnover"),
+    labels=("game_id", "team_abbreviation", "player_id", "player_first_name", "player_last_name"),
 )
 TEAM_BOXSCORES = RawFile(
     "team_boxscores.parquet",
@@ -81,6 +99,8 @@ TEAM_BOXSCORES = RawFile(
      "game_date": TEXT, "matchup": TEXT, "wl": TEXT, "min": INT, **_BOX_STATS, "fg_pct": FLOAT, "fg3_pct": FLOAT,
      "ft_pct": FLOAT, "tov": NUMBER, "plus_minus": FLOAT, "season": TEXT},
     date_column="game_date", key=("game_id", "team_id"),
+    values=("season_id", "team_abbreviation", "matchup", "min", *_COUNTS, "tov"),
+    labels=("game_id", "team_abbreviation"),
 )
 SHOTS = RawFile(
     "shots.parquet",
@@ -90,6 +110,7 @@ SHOTS = RawFile(
      "basic_zone": TEXT, "zone_name": TEXT, "zone_abb": TEXT, "zone_range": TEXT, "loc_x": FLOAT, "loc_y": FLOAT,
      "shot_distance": NUMBER, "quarter": INT, "mins_left": INT, "secs_left": INT},
     date_column="game_date", date_format="%m-%d-%Y", required=False,
+    values=("player_id", "game_id", "basic_zone"), labels=("game_id", "player_id", "player_name"),
 )
 PLAYER_ID_CROSSWALK = RawFile(
     "player_id_crosswalk.parquet",
@@ -99,72 +120,144 @@ PLAYER_ID_CROSSWALK = RawFile(
 
 _KIND_CHECKS = {
     NUMBER: pd.api.types.is_numeric_dtype,
-    INT: pd.api.types.is_integer_dtype,
     FLOAT: pd.api.types.is_float_dtype,
     TEXT: lambda dtype: pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype),
     BOOL: pd.api.types.is_bool_dtype,
 }
+PROBLEM_COLUMNS = ["game_date", "file", "column", "row", "value", "problem", "label"]
 
 
-def _all_text(values: pd.Series) -> bool:
-    """Every value is a str or None (NaN is not text). Type inference runs in C; only the
-    nulls are looked at one by one."""
+def _is_int_column(values: pd.Series) -> bool:
+    """Integers, or floats that are whole numbers (Parquet/pandas turn an int column with a
+    missing value into floats: the missing value is a row problem, not a wrong column type)."""
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return True
+    present = values.dropna()
+    return pd.api.types.is_float_dtype(values.dtype) and bool((present % 1 == 0).all())
+
+
+def _is_text(values: pd.Series) -> pd.Series:
+    """Per row: the value is a str or None (NaN is not text). Type inference runs in C; values
+    are looked at one by one only when it finds something else."""
     nulls = values.isna()
-    return (pd.api.types.infer_dtype(values[~nulls], skipna=False) in ("string", "empty")
-            and all(v is None for v in values[nulls]))
+    if pd.api.types.infer_dtype(values[~nulls], skipna=False) in ("string", "empty") and \
+            all(v is None for v in values[nulls]):
+        return pd.Series(True, index=values.index)
+    return values.map(lambda v: v is None or isinstance(v, str))
 
 
-def _first_bad(values: pd.Series, ok: pd.Series) -> tuple[object, object]:
-    label = ok[~ok].index[0]
-    return label, values[label]
-
-
-def _validate(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataFrame:
+def _validate_structure(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """Whole-file checks (``RawDataError``); returns the frame with ``_game_date`` added."""
     for column, kind in spec.columns.items():
         if column not in df.columns:
             raise RawDataError(str(path), f"required column is missing (has: {', '.join(map(str, df.columns))})", column)
-        dtype = df[column].dtype
-        if kind == TEXT and pd.api.types.is_object_dtype(dtype):
-            if _all_text(df[column]):
-                continue
-            is_text = df[column].map(lambda v: v is None or isinstance(v, str))
-            if not is_text.all():
-                row, value = _first_bad(df[column], is_text)
-                raise RawDataError(str(path), "expected text", column, row, value)
-        elif not _KIND_CHECKS[kind](dtype):
+        values = df[column]
+        ok = _is_int_column(values) if kind == INT else _KIND_CHECKS[kind](values.dtype)
+        if not ok:
             row = df.index[0] if len(df) else None
-            raise RawDataError(str(path), f"expected a {kind} column, found dtype {dtype}", column, row,
-                               df[column].iloc[0] if len(df) else None)
+            raise RawDataError(str(path), f"expected a {kind} column, found dtype {values.dtype}", column, row,
+                               values.iloc[0] if len(df) else None)
     if spec.date_column:
         raw_dates = df[spec.date_column]
         parsed = pd.to_datetime(raw_dates, format=spec.date_format, errors="coerce")
         bad = parsed.isna()
         if bad.any():
-            row, value = _first_bad(raw_dates, ~bad)
-            raise RawDataError(str(path), f"date does not match {spec.date_format}", spec.date_column, row, value)
+            row = bad[bad].index[0]
+            raise RawDataError(str(path), f"date does not match {spec.date_format} (the row belongs to no date, "
+                               "so the whole file is refused)", spec.date_column, row, raw_dates[row])
         future = parsed > pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None)) + pd.Timedelta(days=1)
         if future.any():
-            row, value = _first_bad(raw_dates, ~future)
+            row = future[future].index[0]
             raise RawDataError(str(path), "game date is in the future (a box score cannot exist yet)",
-                               spec.date_column, row, value)
+                               spec.date_column, row, raw_dates[row])
         df = df.assign(_game_date=parsed.dt.normalize())
-    if spec.key:
-        missing_key = df[list(spec.key)].isna().any(axis=1)
-        if missing_key.any():
-            row = missing_key[missing_key].index[0]
-            raise RawDataError(str(path), "key value is missing", ",".join(spec.key), row, None)
     return df
 
 
+def _row_problems(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """One line per (row, column) problem, with the row's date and a label naming game and player."""
+    found: list[tuple[pd.Series, str, pd.Series]] = []  # (mask, column, reason per row)
+    for column in (*spec.key, *spec.values):
+        missing = df[column].isna()
+        found.append((missing, column, pd.Series("value is missing", index=df.index)))
+    for column, kind in spec.columns.items():
+        if kind == TEXT and pd.api.types.is_object_dtype(df[column].dtype):
+            not_text = ~_is_text(df[column])
+            found.append((not_text, column, pd.Series("expected text", index=df.index)))
+    if spec.minutes_column:
+        minutes = df[spec.minutes_column]
+        reasons = minutes_problems(minutes.where(_is_text(minutes), None))
+        found.append((reasons.notna(), spec.minutes_column, reasons))
+        no_minutes = minutes.isna() | (minutes.astype(str).str.strip() == "")
+        stats = [c for c in _COUNTS + ["turnover"] if c in df.columns]
+        has_stats = (df[stats].fillna(0) != 0).any(axis=1)
+        found.append((no_minutes & has_stats, spec.minutes_column,
+                      pd.Series("minutes missing on a row that has box-score stats", index=df.index)))
+    frames = []
+    for mask, column, reasons in found:
+        if not mask.any():
+            continue
+        rows = df[mask]
+        label = rows[list(spec.labels)].astype(str).agg(" ".join, axis=1) if spec.labels else ""
+        frames.append(pd.DataFrame({
+            "game_date": rows["_game_date"] if "_game_date" in rows else pd.NaT, "file": str(path),
+            "column": column, "row": rows.index, "value": rows[column].map(repr), "problem": reasons[mask].values,
+            "label": label}))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "game_date" else object) for c in PROBLEM_COLUMNS})
+    return pd.concat(frames, ignore_index=True).sort_values(["game_date", "row", "column"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _Validated:
+    frame: pd.DataFrame
+    problems: pd.DataFrame
+    unknown_columns: tuple[str, ...]
+
+
+def validate(spec: RawFile, path: Path, df: pd.DataFrame) -> _Validated:
+    """Structural checks (raise), then the row problems and unknown columns of a whole file."""
+    df = _validate_structure(spec, path, df.reset_index(drop=True))
+    known = set(spec.columns) | {"_game_date"}
+    return _Validated(df, _row_problems(spec, path, df), tuple(c for c in df.columns if c not in known))
+
+
 @lru_cache(maxsize=16)
-def _read_cached(path: str, spec: RawFile, mtime_ns: int, size: int) -> pd.DataFrame:
+def _read_cached(path: str, spec: RawFile, mtime_ns: int, size: int) -> _Validated:
     try:
         df = pd.read_parquet(path)
     except OSError:
         raise  # I/O, not content: RawSource.frame turns it into TransientSourceError
     except Exception as exc:  # pyarrow raises ArrowInvalid (a ValueError) for corrupt or truncated files
         raise RawDataError(path, f"unreadable parquet file ({type(exc).__name__}: {exc})") from exc
-    return _validate(spec, Path(path), df.reset_index(drop=True))
+    return validate(spec, Path(path), df)
+
+
+def dated_rows(spec: RawFile, label: str, validated: _Validated, dates: list[date]) -> pd.DataFrame:
+    """The rows of ``dates`` with the spec's columns as shipped, ``game_date`` first, the shipped
+    date when it had another format, and lineage (``source_file``, ``ingested_at``)."""
+    frame = validated.frame
+    rows = frame[frame["_game_date"].isin(pd.to_datetime(list(dates)))] if spec.date_column else frame
+    out = rows[[c for c in spec.columns if c != spec.date_column]].copy()
+    if spec.date_column:
+        out.insert(0, "game_date", rows["_game_date"].values)
+        if spec.date_format != "%Y-%m-%d":
+            out[f"source_{spec.date_column}"] = rows[spec.date_column].values
+    out["source_file"] = label
+    out["ingested_at"] = pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None))
+    return out  # indexed by file row, as the problems name them
+
+
+def dated_problems(validated: _Validated, dates: list[date]) -> pd.DataFrame:
+    problems = validated.problems
+    return problems[problems["game_date"].isin(pd.to_datetime(list(dates)))].reset_index(drop=True)
+
+
+def _empty(spec: RawFile) -> _Validated:
+    dtypes = {INT: "int64", FLOAT: "float64", NUMBER: "float64", TEXT: "object", BOOL: "bool"}
+    frame = pd.DataFrame({c: pd.Series(dtype=dtypes[kind]) for c, kind in spec.columns.items()})
+    frame = frame.assign(_game_date=pd.Series(dtype="datetime64[ns]"))
+    return _Validated(frame, _row_problems(spec, Path(spec.name), frame), ())
 
 
 class RawSource(dg.ConfigurableResource):
@@ -178,41 +271,36 @@ class RawSource(dg.ConfigurableResource):
     def has(self, spec: RawFile) -> bool:
         return self.path(spec).is_file()
 
-    def frame(self, spec: RawFile) -> pd.DataFrame:
-        """The whole validated file (cached per process; re-read when the file changes)."""
+    def _validated(self, spec: RawFile) -> _Validated:
+        """The whole validated file (cached per process; re-read when the file changes).
+        An optional file that is absent is an empty file with the expected columns."""
         path = self.path(spec)
         if not path.is_file():
-            raise RawDataError(str(path), "file not found" + ("" if spec.required else " (needed here)"))
+            if not spec.required:
+                return _empty(spec)
+            raise RawDataError(str(path), "file not found")
         try:
             stat = path.stat()
             return _read_cached(str(path), spec, stat.st_mtime_ns, stat.st_size)
         except OSError as exc:
             raise TransientSourceError(f"{path}: could not read ({type(exc).__name__}: {exc})") from exc
 
-    def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
-        """Rows of ``dates`` as shipped, plus ``game_date`` (date), ``source_file`` and ``ingested_at``.
+    def frame(self, spec: RawFile) -> pd.DataFrame:
+        if not self.has(spec):
+            raise RawDataError(str(self.path(spec)), "file not found" + ("" if spec.required else " (needed here)"))
+        return self._validated(spec).frame
 
-        An optional file that is absent yields an empty frame with the expected columns.
-        """
-        if not spec.required and not self.has(spec):
-            dtypes = {INT: "int64", FLOAT: "float64", NUMBER: "float64", TEXT: "object", BOOL: "bool"}
-            frame = pd.DataFrame({c: pd.Series(dtype=dtypes[kind]) for c, kind in spec.columns.items()})
-            rows = frame.assign(_game_date=pd.Series(dtype="datetime64[ns]"))
-        else:
-            frame = self.frame(spec)
-            rows = frame[frame["_game_date"].isin(pd.to_datetime(list(dates)))]
-        if spec.minutes_column:
-            try:
-                parse_minutes_column(rows[spec.minutes_column])
-            except MinutesParseError as exc:
-                raise RawDataError(str(self.path(spec)), str(exc), spec.minutes_column, exc.row, exc.value) from exc
-        out = rows.drop(columns=[spec.date_column, "_game_date"]) if spec.date_column else rows.copy()
-        out.insert(0, "game_date", rows["_game_date"].values)
-        if spec.date_column and spec.date_format != "%Y-%m-%d":
-            out[f"source_{spec.date_column}"] = rows[spec.date_column].values
-        out["source_file"] = str(self.path(spec))
-        out["ingested_at"] = pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None))
-        return out.reset_index(drop=True)
+    def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
+        """Rows of ``dates`` as shipped, plus ``game_date`` (date), ``source_file`` and ``ingested_at``,
+        indexed by their row in the file."""
+        return dated_rows(spec, str(self.path(spec)), self._validated(spec), dates)
+
+    def problems(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
+        """The row problems of ``dates`` (columns ``PROBLEM_COLUMNS``), first date first."""
+        return dated_problems(self._validated(spec), dates)
+
+    def unknown_columns(self, spec: RawFile) -> tuple[str, ...]:
+        return self._validated(spec).unknown_columns
 
     def game_dates(self) -> list[date]:
         """Every date with at least one team or player box-score row in the folder."""

@@ -5,26 +5,64 @@ loaded. The DuckDB one also makes a partition write atomic (delete of the partit
 insert in one transaction), creates tables from the contract (so the partition column is a real
 DATE and an empty first partition still creates its table), inserts ``BY NAME`` and refuses
 rows whose date lies outside the partition being written (they would survive a re-run).
+
+DuckDB allows one writing process per file. A connection that finds the file locked by another
+process waits (``LOCK_WAIT_SECONDS``), logging the holder's PID once, then fails naming it
+(``WarehouseLocked``), instead of Dagster's silent back-off.
+
+``DuckDBWarehouse`` / ``resources.bigquery.BigQueryWarehouse`` read a table's rows over a date
+span: the history a pre-game window needs, which an identity-mapped input does not load.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import re
+import time
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+import duckdb
 
 import dagster as dg
 import pandas as pd
 from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
 from dagster_duckdb.io_manager import DuckDbClient, DuckDBIOManager
 
-from resources.contract import ContractViolation, conform, contract_of, warehouse_type
+from resources.contract import ContractViolation, conform, contract_of, empty, warehouse_type
 from resources.raw_source import PROJECT_ROOT
 
 PARTITION_COLUMN = "game_date"
-# Valid in DuckDB and BigQuery: the IO managers compare it with 'YYYY-MM-DD HH:MM:SS' literals.
-PARTITION_EXPR = f"CAST({PARTITION_COLUMN} AS TIMESTAMP)"
+# A DATE column compared with the partition keys ('YYYY-MM-DD' literals): valid in DuckDB and BigQuery.
+PARTITION_EXPR = PARTITION_COLUMN
+LOCK_WAIT_SECONDS = 120.0
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+
+
+class WarehouseLocked(RuntimeError):
+    """The DuckDB file stayed locked by another process for ``LOCK_WAIT_SECONDS``."""
+
+
+def connect_duckdb(path: str, read_only: bool = False, log: Callable[[str], None] | None = None,
+                   wait_seconds: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """A connection to ``path``; while another process holds the file, wait (logging the holder
+    once), then raise ``WarehouseLocked`` naming it."""
+    deadline, logged = time.monotonic() + wait_seconds, False
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            holder = _LOCK_HOLDER.search(str(exc))
+            if holder is None:
+                raise
+            who = f"PID {holder.group(2)} ({holder.group(1)})"
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(f"warehouse {path} is locked by {who}; gave up after {wait_seconds:.0f} s") from exc
+            if not logged and log is not None:
+                log(f"warehouse {path} is locked by {who}: waiting up to {wait_seconds:.0f} s")
+                logged = True
+            time.sleep(0.25)
 
 
 def default_duckdb_path() -> str:
@@ -35,12 +73,18 @@ def _table_name(table_slice: TableSlice) -> str:
     return f"{table_slice.schema}.{table_slice.table}"
 
 
-def _rows_outside_slice(frame: pd.DataFrame, table_slice: TableSlice) -> pd.Series:
+def _slice_dates(table_slice: TableSlice) -> list[str] | None:
+    """The partition keys (game dates) a slice covers; None for an unpartitioned table."""
     if not table_slice.partition_dimensions:
+        return None
+    return list(table_slice.partition_dimensions[0].partitions)
+
+
+def _rows_outside_slice(frame: pd.DataFrame, table_slice: TableSlice) -> pd.Series:
+    dates = _slice_dates(table_slice)
+    if dates is None:
         return pd.Series(False, index=frame.index)
-    start, end = table_slice.partition_dimensions[0].partitions
-    dates = frame[PARTITION_COLUMN]
-    return (dates < pd.Timestamp(start.replace(tzinfo=None))) | (dates >= pd.Timestamp(end.replace(tzinfo=None)))
+    return ~frame[PARTITION_COLUMN].dt.strftime("%Y-%m-%d").isin(dates)
 
 
 def conform_output(context: dg.OutputContext, table_slice: TableSlice, obj: pd.DataFrame) -> tuple[pd.DataFrame, dg.TableSchema]:
@@ -51,10 +95,10 @@ def conform_output(context: dg.OutputContext, table_slice: TableSlice, obj: pd.D
     outside = _rows_outside_slice(frame, table_slice)
     if outside.any():
         dates = sorted({str(d.date()) for d in frame.loc[outside, PARTITION_COLUMN]})
-        start, end = table_slice.partition_dimensions[0].partitions
+        keys = _slice_dates(table_slice)
         raise ContractViolation(
             f"{table}: {int(outside.sum())} rows dated {dates[:5]} lie outside the partitions being "
-            f"written [{start.date()}, {end.date()})"
+            f"written ({keys[0]} .. {keys[-1]}, {len(keys)} dates)"
         )
     return frame, contract
 
@@ -114,8 +158,7 @@ class TransactionalDuckDbClient(DuckDbClient):
     @staticmethod
     @contextmanager
     def connect(context, table_slice):
-        connection = DuckDbClient.connect(context, table_slice)
-        conn = connection.__enter__()
+        conn = connect_duckdb(context.resource_config["database"], log=context.log.warning)
         try:
             conn.begin()
             try:
@@ -158,6 +201,49 @@ class WarehouseDuckDBIOManager(DuckDBIOManager):
             default_load_type=self.default_load_type(),
             io_manager_name="WarehouseDuckDBIOManager",
         )
+
+
+class Warehouse(dg.ConfigurableResource):
+    """Reads a warehouse table over a date span, with the table's contract applied."""
+
+    def read(self, key: dg.AssetKey, contract: dg.TableSchema, first: str, last: str,
+             log: Callable[[str], None] | None = None) -> pd.DataFrame:
+        raise NotImplementedError
+
+
+class DuckDBWarehouse(Warehouse):
+    """The DuckDB file's tables (``NBA_DUCKDB_PATH``)."""
+
+    database: str
+
+    def read(self, key: dg.AssetKey, contract: dg.TableSchema, first: str, last: str,
+             log: Callable[[str], None] | None = None) -> pd.DataFrame:
+        """Rows of table ``key`` dated ``first``..``last`` (inclusive); none if it does not exist yet."""
+        schema, table = key.path
+        name = f"{schema}.{table}"
+        if not Path(self.database).exists():
+            return empty(contract)
+        conn = connect_duckdb(self.database, log=log)
+        try:
+            exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+                                  "AND table_name = ?", [schema, table]).fetchall()[0][0]
+            if not exists:
+                return empty(contract)
+            frame = conn.execute(f"SELECT * FROM {name} WHERE {PARTITION_COLUMN} BETWEEN ? AND ?",
+                                 [first, last]).fetchdf()
+        finally:
+            conn.close()
+        return conform(frame, contract, name)
+
+
+def warehouse() -> Warehouse:
+    """The history reader for the warehouse chosen by ``NBA_WAREHOUSE``."""
+    kind = os.environ.get("NBA_WAREHOUSE", "duckdb")
+    if kind == "bigquery":
+        from resources.bigquery import bigquery_warehouse
+
+        return bigquery_warehouse()
+    return DuckDBWarehouse(database=default_duckdb_path())
 
 
 def warehouse_io_manager() -> dg.ConfigurableIOManager:

@@ -98,4 +98,7 @@ def composite_factors(rolling: pd.DataFrame, zones: pd.DataFrame, teams: pd.Data
     out["has_zone_inputs"] = out["shot_zone_mismatch"].notna()
     out["has_pace_inputs"] = out["pace_factor"].notna()
     out["has_usage_inputs"] = out["usage_spike"].notna()
+    for col in ("window_games_held_back", "history_complete"):  # how complete the player's window was
+        if col in rolling:
+            out[col] = rolling[col].to_numpy()
     return out.reset_index(drop=True)

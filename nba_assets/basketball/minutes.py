@@ -67,3 +67,15 @@ def parse_minutes_column(values: pd.Series) -> pd.Series:
             raise
     parsed[~missing] = present.map(by_value).astype("float64")
     return parsed
+
+
+def minutes_problems(values: pd.Series) -> pd.Series:
+    """For each value: why it cannot be parsed, or None. Each distinct value is parsed once."""
+    reasons: dict[object, str | None] = {}
+    for value in pd.unique(values[values.notna()]):
+        try:
+            parse_minutes(value)
+            reasons[value] = None
+        except MinutesParseError as exc:
+            reasons[value] = str(exc)
+    return values.map(reasons).where(values.notna(), None)

@@ -51,8 +51,9 @@ def feature_rows(rolling: pd.DataFrame, factors: pd.DataFrame, zones: pd.DataFra
     target = players[["game_date", "player_id", "game_id", "points", "minutes_played"]]
     out = out.merge(target.assign(game_date=target["game_date"].astype(out["game_date"].dtype)),
                     on=["game_date", "player_id", "game_id"], how="left")
+    flags = [c for c in ("window_games_held_back", "history_complete") if c in out]  # set by the assets
     return out[keys + ["season", "game_id", "team_abbr", "opponent_abbr", "is_bootstrap", *[
-        c for c in FEATURES if c not in ("is_home",)], "is_home", "completeness_pct", "points", "minutes_played"]]
+        c for c in FEATURES if c not in ("is_home",)], "is_home", "completeness_pct", *flags, "points", "minutes_played"]]
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ class ModelCard:
     features: list[str] = field(default_factory=lambda: list(FEATURES))
     hyperparameters: dict = field(default_factory=dict)
     metrics: list[dict] = field(default_factory=list)
+    dates_left_out: dict[str, str] = field(default_factory=dict)  # date -> why its feature rows were not used
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=2, default=str).encode()
