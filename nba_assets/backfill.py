@@ -72,14 +72,19 @@ def spans(keys: list[str], all_keys: list[str]) -> list[tuple[str, str]]:
     return [(s[0], s[-1]) for s in out]
 
 
-def _run(job, instance, first: str, last: str, selection, checks=None) -> dg.ExecuteInProcessResult:
-    """One run of ``job``: a single partition when ``first == last``, else the range as one run."""
+def _run(job, instance, first: str, last: str, selection, regression: bool = True,
+         checks_only: list[dg.AssetCheckKey] | None = None) -> dg.ExecuteInProcessResult:
+    """One run of ``job`` over ``selection`` (None: the whole job) and its checks: a single partition
+    when ``first == last``, else the range as one run. ``regression=False`` leaves the regression
+    checks out; ``checks_only`` runs those checks alone."""
     tags = {"nba/backfill": "cli", PID_TAG: str(os.getpid())}
-    if selection is not None or checks is not None:
+    if selection is not None or not regression or checks_only is not None:
         graph = job.asset_layer.asset_graph
-        assets = set(selection) if selection is not None else set(job.asset_layer.executable_asset_keys)
-        job = job.get_subset(asset_selection=assets, asset_check_selection=set(
-            checks if checks is not None else graph.get_check_keys_for_assets(assets)))
+        assets = set() if checks_only is not None else \
+            set(selection) if selection is not None else set(job.asset_layer.executable_asset_keys)
+        checks = set(checks_only) if checks_only is not None else {
+            k for k in graph.get_check_keys_for_assets(assets) if regression or k not in REGRESSION_CHECKS}
+        job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
     common = dict(instance=instance, raise_on_error=False)
     if first == last:
         return job.execute_in_process(partition_key=first, tags=tags, **common)
@@ -101,17 +106,13 @@ def _record(report: BackfillReport, result: dg.ExecuteInProcessResult) -> None:
         report.errors.append(f"run {result.run_id[:8]} step {event.step_key}: {_message(error)}")
 
 
-def _checks_except_regression(job) -> list[dg.AssetCheckKey]:
-    return [k for k in job.asset_layer.asset_graph.asset_check_keys if k not in REGRESSION_CHECKS]
-
-
 def _chunk(first: str, last: str, selection: list[str]) -> tuple[dict[str, set[str]], list[str]]:
     """One ranged run of ``selection`` in a worker process, against the same instance and warehouse."""
     report = BackfillReport(keys=[])
     with dg.DagsterInstance.get() as instance:
         job = defs.resolve_job_def("all_tables")
         assets = [dg.AssetKey.from_user_string(k) for k in selection]
-        _record(report, _run(job, instance, first, last, assets, _checks_except_regression(job)))
+        _record(report, _run(job, instance, first, last, assets, regression=False))
     return {k.to_user_string(): v for k, v in report.materialized.items()}, report.errors
 
 
@@ -129,7 +130,7 @@ def _stage_runs(report: BackfillReport, instance: dg.DagsterInstance, job, order
     """Each stage over ``keys``: one ranged run, or ``workers`` contiguous ranged runs in parallel processes."""
     workers = max(1, min(workers, len(keys) // MIN_KEYS_PER_WORKER))
     if workers == 1:
-        _record(report, _run(job, instance, keys[0], keys[-1], order, _checks_except_regression(job)))
+        _record(report, _run(job, instance, keys[0], keys[-1], order, regression=False))
         return
     bounds = [round(i * len(keys) / workers) for i in range(workers + 1)]
     chunks = [(keys[a], keys[b - 1]) for a, b in zip(bounds, bounds[1:])]
@@ -190,7 +191,7 @@ def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | 
     started = time.perf_counter()
     _stage_runs(report, instance, job, order, keys, workers)
     if not report.errors:
-        _record(report, _run(job, instance, keys[0], keys[-1], [], REGRESSION_CHECKS))
+        _record(report, _run(job, instance, keys[0], keys[-1], None, checks_only=REGRESSION_CHECKS))
     refreshed = _refresh_later_windows(report, instance, job, order, all_keys) if not report.errors else []
     if not report.errors:
         _model_and_predictions(report, instance, all_keys, sorted(set(keys) | set(refreshed)), model)
@@ -221,7 +222,7 @@ def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance,
                                                                 set(later)))
     refreshed = sorted(k for k in stale if k in later)
     for first, last in spans(refreshed, all_keys):
-        _record(report, _run(job, instance, first, last, pre, _checks_except_regression(job)))
+        _record(report, _run(job, instance, first, last, pre))
     return refreshed
 
 

@@ -18,20 +18,23 @@ import pandas as pd
 import pytest
 
 from nba_assets.backfill import RANGE_END, RANGE_START
-from nba_assets.definitions import defs
+from nba_assets.definitions import LINEAGE, defs
 from nba_assets.jobs import all_tables_job
+from nba_assets.partitions import register_game_dates
 from resources import raw_source as files
 from resources.model_store import ModelStore
 from resources.raw_source import RawSource, default_raw_dir
-from resources.warehouse import WarehouseDuckDBIOManager
+from resources.warehouse import DuckDBWarehouse, WarehouseDuckDBIOManager
 
 FOUNDATION = tuple(k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.path[0] in ("nba_raw", "nba_analytics"))
-REAL_RAW = default_raw_dir()  # the folder the partitions were built from (never written to)
+REAL_RAW = default_raw_dir()  # the shipped folder (never written to)
+REAL_DATES = [d.isoformat() for d in RawSource(raw_dir=REAL_RAW).game_dates()]  # its game dates, in order
 RAW_FILES = (files.PLAYER_BOXSCORES, files.TEAM_BOXSCORES, files.SHOTS, files.PLAYER_ID_CROSSWALK)
 
 
 def make_resources(warehouse: str, raw_dir: str = REAL_RAW) -> dict:
     return {"io_manager": WarehouseDuckDBIOManager(database=warehouse), "raw_source": RawSource(raw_dir=str(raw_dir)),
+            "warehouse": DuckDBWarehouse(database=warehouse), "lineage": LINEAGE,
             "model_store": ModelStore(local_dir=str(Path(warehouse).parent / "models"))}
 
 
@@ -64,11 +67,16 @@ class Pipeline:
         (``selection=None`` runs the whole graph). ``source`` replaces the raw source built from
         ``raw_dir`` (fault injection)."""
         last = last or first
+        self.register([k for k in REAL_DATES if first <= k <= last])
         kwargs = {"partition_key": first} if first == last else {"tags": {RANGE_START: first, RANGE_END: last}}
         job, res = self.job(str(raw_dir), selection, source)
         return job.execute_in_process(
             instance=self.instance, raise_on_error=False, resources=res,
             asset_selection=list(selection) if selection is not None else None, **kwargs)
+
+    def register(self, dates: list[str]) -> list[str]:
+        """Add game dates as partitions (what nba-backfill and the sensor do from the raw folder)."""
+        return register_game_dates(self.instance, dates)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(self.warehouse, read_only=True) as conn:

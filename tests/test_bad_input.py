@@ -1,5 +1,7 @@
-"""The bad-input corpus at the raw source: each broken file, built from the real one, fails with a
-``RawDataError`` naming the file and, where it applies, the column, row and value."""
+"""The bad-input corpus at the raw source, each built from the real file: a structural problem of
+the whole file fails the read with a ``RawDataError`` naming the file and, where it applies, the
+column, row and value; a bad value in one row is a problem of that row's date only, named the
+same way, and every other date reads as usual."""
 
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ def _set_first(column: str, value):
     return change
 
 
-CORPUS = {
+STRUCTURAL = {
     "corrupted parquet": (lambda d: _bytes(d, b"PAR1" + bytes(range(256)) * 40), ["unreadable parquet file"]),
     "truncated parquet": (lambda d: _bytes(d, (Path(REAL_RAW) / PLAYERS).read_bytes()[:50_000]), ["unreadable parquet file"]),
     "empty file": (lambda d: _bytes(d, b""), ["unreadable parquet file"]),
@@ -51,19 +53,24 @@ CORPUS = {
     "missing column": (lambda d: _rewrite(d, lambda f: f.drop(columns=["pts"], inplace=True)),
                        ["column 'pts'", "required column is missing"]),
     "wrong type": (lambda d: _rewrite(d, lambda f: f.__setitem__("pts", f["pts"].astype(str))), ["column 'pts'", "expected"]),
-    "minutes 61:99": (lambda d: _rewrite(d, _set_first("min", "61:99")), ["column 'min'", "'61:99'", "below 60"]),
-    "minutes abc": (lambda d: _rewrite(d, _set_first("min", "abc")), ["column 'min'", "'abc'"]),
-    "unparseable date": (lambda d: _rewrite(d, _set_first("game_date", "11/01/2023")), ["column 'game_date'", "'11/01/2023'"]),
+    "unparseable date": (lambda d: _rewrite(d, _set_first("game_date", "11/01/2023")),
+                         ["column 'game_date'", "'11/01/2023'", "belongs to no date"]),
     "date far in the future": (lambda d: _rewrite(d, _set_first("game_date", "2031-01-15")),
                                ["column 'game_date'", "'2031-01-15'", "in the future"]),
-    "missing key": (lambda d: _rewrite(d, _set_first("id", None)), ["column 'id'", "key value is missing"]),
+}
+ROW_PROBLEMS = {
+    "minutes 61:99": (_set_first("min", "61:99"), "min", "'61:99'", "below 60"),
+    "minutes abc": (_set_first("min", "abc"), "min", "'abc'", "unrecognised minutes format"),
+    "missing key": (_set_first("id", None), "id", "nan", "value is missing"),
+    "missing player id": (_set_first("player_id", None), "player_id", "nan", "value is missing"),
+    "missing points": (_set_first("pts", None), "pts", "nan", "value is missing"),
 }
 
 
-@pytest.mark.parametrize("case", sorted(CORPUS))
-def test_bad_raw_file_fails_naming_file_column_and_value(tmp_path, case):
+@pytest.mark.parametrize("case", sorted(STRUCTURAL))
+def test_structurally_bad_raw_file_fails_naming_file_column_and_value(tmp_path, case):
     folder = _folder(tmp_path)
-    breaks, expected = CORPUS[case]
+    breaks, expected = STRUCTURAL[case]
     breaks(folder)
     source = RawSource(raw_dir=str(folder))
     with pytest.raises(RawDataError) as err:
@@ -72,6 +79,48 @@ def test_bad_raw_file_fails_naming_file_column_and_value(tmp_path, case):
     assert str(folder / PLAYERS) in message
     for part in expected:
         assert part in message, (case, message)
+
+
+@pytest.mark.parametrize("case", sorted(ROW_PROBLEMS))
+def test_a_bad_value_is_a_problem_of_its_date_only(tmp_path, case):
+    folder = _folder(tmp_path)
+    change, column, value, problem = ROW_PROBLEMS[case]
+    _rewrite(folder, change)
+    real = real_frame(PLAYERS)
+    row = real.index[real["game_date"] == DAY][0]
+    source = RawSource(raw_dir=str(folder))
+    other = pd.Timestamp("2023-11-02").date()
+    day = pd.Timestamp(DAY).date()
+    [found] = source.problems(files.PLAYER_BOXSCORES, [day]).itertuples(index=False)
+    assert (found.file, found.column, found.row) == (str(folder / PLAYERS), column, row) and problem in found.problem
+    assert found.value == value and str(int(real.at[row, "game_id"])) in found.label
+    assert str(found.game_date.date()) == DAY
+    # the rows are read as shipped; every other date has no problem and reads as usual
+    assert len(source.read(files.PLAYER_BOXSCORES, [day])) == int((real["game_date"] == DAY).sum())
+    assert source.problems(files.PLAYER_BOXSCORES, [other]).empty
+    assert len(source.read(files.PLAYER_BOXSCORES, [other])) == int((real["game_date"] == "2023-11-02").sum())
+
+
+def test_minutes_missing_on_a_row_with_stats_is_a_problem_never_a_zero(tmp_path):
+    folder = _folder(tmp_path)
+    real = real_frame(PLAYERS)
+    row = real.index[(real["game_date"] == DAY) & (real["pts"] > 10)][0]
+
+    def blank(frame):
+        frame.loc[row, "min"] = ""
+    _rewrite(folder, blank)
+    [found] = RawSource(raw_dir=str(folder)).problems(files.PLAYER_BOXSCORES, [pd.Timestamp(DAY).date()]).itertuples()
+    assert found.row == row and found.column == "min" and "minutes missing on a row that has box-score stats" in found.problem
+    assert str(int(real.at[row, "player_id"])) in found.label
+
+
+def test_an_unknown_column_is_kept_out_and_reported(tmp_path):
+    folder = _folder(tmp_path)
+    _rewrite(folder, lambda f: f.__setitem__("plus_minus", 1.0))
+    source = RawSource(raw_dir=str(folder))
+    assert source.unknown_columns(files.PLAYER_BOXSCORES) == ("plus_minus",)
+    rows = source.read(files.PLAYER_BOXSCORES, [pd.Timestamp(DAY).date()])
+    assert "plus_minus" not in rows.columns and len(rows) > 0
 
 
 def test_missing_file_is_named(tmp_path):

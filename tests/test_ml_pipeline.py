@@ -14,14 +14,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import write_raw_folder
+from conftest import REAL_DATES, write_raw_folder
 from nba_assets import keys
 from nba_assets.basketball import model as m
-from nba_assets.partitions import game_days
 from test_pipeline import latest_evaluation
 
 PROJECT = Path(__file__).resolve().parent.parent
-SLICE = [k for k in game_days.get_partition_keys() if "2022-10-18" <= k <= "2022-12-10" or "2023-10-24" <= k <= "2023-11-12"]
+SLICE = [k for k in REAL_DATES if "2022-10-18" <= k <= "2022-12-10" or "2023-10-24" <= k <= "2023-11-12"]
 
 
 def _env(root: Path) -> dict:

@@ -16,20 +16,19 @@ import pytest
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
-from asset_checks import blocking_check_keys
-from conftest import REAL_RAW, Pipeline, project_instance, real_frame
+from conftest import REAL_DATES, REAL_RAW, Pipeline, project_instance, real_frame
 from nba_assets import contracts, keys
 from nba_assets.basketball.tables import build_schedule, build_team_offense
-from nba_assets.definitions import defs
-from nba_assets.gating import UpstreamCheckFailed, failed_blocking_checks
+from nba_assets.definitions import LINEAGE, defs
+from nba_assets.gating import GATE_CHECK, unreadable
 from asset_checks.emit import latest_materialization_records
-from nba_assets.partitions import game_days
+from nba_assets.partitions import GAME_DATES, register_game_dates
 from resources import raw_source as files
 from resources.contract import ContractViolation
 from resources.raw_source import RawSource
 from resources.warehouse import PARTITION_EXPR, TransactionalDuckDbClient, WarehouseDuckDBIOManager
 
-ALL_KEYS = game_days.get_partition_keys()
+ALL_KEYS = REAL_DATES
 # 2023-11-07 (US election day) has no game, so the week's partitions are 2023-11-01..06.
 WEEK = [k for k in ALL_KEYS if "2023-11-01" <= k <= "2023-11-07"]
 D1, D2 = "2023-11-01", "2023-11-02"
@@ -92,7 +91,8 @@ def latest_evaluation(instance: dg.DagsterInstance, check: dg.AssetCheckKey, dat
 
 def ui_status(instance: dg.DagsterInstance, check: dg.AssetCheckKey) -> dict[str, str]:
     """date -> the check status the Dagster UI shows for it (the instance's asset check state)."""
-    state = instance.event_log_storage.get_asset_check_state([(check, game_days)])[check]
+    with dg.partition_loading_context(dynamic_partitions_store=instance):
+        state = instance.event_log_storage.get_asset_check_state([(check, GAME_DATES)])[check]
     return {key: status.value for status, subset in state.subsets.items()
             for key in subset.subset_value.get_partition_keys()}
 
@@ -121,7 +121,7 @@ def test_definitions_load_with_expected_assets_lineage_and_partitions():
     # a day without games is not a partition
     for key in graph.get_all_asset_keys():
         model = key in (keys.POINTS_MODEL, keys.MODEL_EVALUATION)
-        assert graph.get(key).partitions_def == (None if model else game_days)
+        assert graph.get(key).partitions_def == (None if model else GAME_DATES)
     assert "2021-12-24" not in ALL_KEYS and "2021-12-25" in ALL_KEYS
     assert "2023-11-07" not in ALL_KEYS and WEEK == ["2023-11-01", "2023-11-02", "2023-11-03", "2023-11-04",
                                                       "2023-11-05", "2023-11-06"]
@@ -162,7 +162,7 @@ def test_week_runs_end_to_end_as_one_run(week):
     # each check: exactly one evaluation per date in the run, and the instance knows each date's status
     per_date = per_date_evaluations(result)
     checks = check_keys()
-    assert len(checks) == 15
+    assert len(checks) == 21
     for check in checks:
         for date in WEEK:
             assert per_date[(check, date)] == 1, (check.to_user_string(), date, per_date[(check, date)])
@@ -176,8 +176,9 @@ def test_week_runs_end_to_end_as_one_run(week):
         shown = ui_status(pipe.instance, check)
         assert set(shown) == set(WEEK), (check.to_user_string(), shown)
         assert set(shown.values()) <= {"SUCCEEDED", "FAILED"}
-    # real data passes the blocking checks
-    assert failed_blocking_checks(pipe.instance, checks, WEEK) == []
+    # real data passes the blocking checks: every partition of the week is readable
+    for asset in TABLES:
+        assert unreadable(pipe.instance, LINEAGE, asset, WEEK) == {}, asset
 
 
 def test_week_values_land_in_the_right_columns(week):
@@ -233,7 +234,7 @@ def test_rematerializing_is_idempotent_and_touches_only_its_dates(week):
 # ---- 4. contract enforced by the IO manager ------------------------------------------------
 
 def _probe_asset(frame: pd.DataFrame) -> dg.AssetsDefinition:
-    @dg.asset(key=dg.AssetKey(["contract_probe", "schedule"]), partitions_def=game_days,
+    @dg.asset(key=dg.AssetKey(["contract_probe", "schedule"]), partitions_def=GAME_DATES,
               metadata={"partition_expr": PARTITION_EXPR, "dagster/column_schema": contracts.SCHEDULE})
     def probe() -> pd.DataFrame:
         return frame
@@ -246,6 +247,7 @@ def _real_schedule(date: str) -> pd.DataFrame:
 
 
 def _materialize_probe(instance, warehouse, frame, date=D1):
+    register_game_dates(instance, [date])
     return dg.materialize([_probe_asset(frame)], instance=instance, partition_key=date, raise_on_error=False,
                           resources={"io_manager": WarehouseDuckDBIOManager(database=warehouse)})
 
@@ -293,7 +295,11 @@ def blocked(pipeline, raw_folder):
     return pipeline, raw, result
 
 
-def test_failed_blocking_check_blocks_downstream_in_the_run_and_later_runs(blocked):
+def _gate(instance, asset: dg.AssetKey, date: str) -> dg.AssetCheckEvaluation:
+    return latest_evaluation(instance, dg.AssetCheckKey(asset, GATE_CHECK), date)
+
+
+def test_a_failed_blocking_check_holds_back_its_date_alone_in_the_run_and_later_runs(blocked):
     pipe, raw, result = blocked
     dup = real_frame(files.PLAYER_BOXSCORES.name)
     dup = dup[(dup["game_date"] == D1) & (dup["pts"] > 0)].iloc[0]
@@ -304,46 +310,65 @@ def test_failed_blocking_check_blocks_downstream_in_the_run_and_later_runs(block
     good = latest_evaluation(pipe.instance, UNIQUE_PLAYER_GAMES, D2)
     assert good.passed
     assert ui_status(pipe.instance, UNIQUE_PLAYER_GAMES) == {D1: "FAILED", D2: "SUCCEEDED"}
-    assert [(k, d) for k, d, _ in failed_blocking_checks(pipe.instance, [UNIQUE_PLAYER_GAMES], [D1, D2])] == [
-        (UNIQUE_PLAYER_GAMES, D1)]
+    assert list(unreadable(pipe.instance, LINEAGE, keys.PLAYER_BOXSCORES, [D1, D2])) == [D1]
 
-    # same run: the raw tables and the team table were built, player_game_summary was not
+    # same run: a failed check is an outcome, not a crash. D2 is built everywhere; D1 of
+    # player_game_summary is held back: written empty, its gate naming the upstream asset, check and game
+    assert result.success, step_failures(result)
     done = materialized(result)
-    assert done[keys.PLAYER_BOXSCORES] == {D1, D2}
-    assert done[keys.TEAM_OFFENSE_GAME_SUMMARY] == {D1, D2}
-    assert keys.PLAYER_GAME_SUMMARY not in done
-    assert pipe.counts(TABLES[keys.PLAYER_GAME_SUMMARY]) == {}
+    assert done[keys.PLAYER_BOXSCORES] == done[keys.PLAYER_GAME_SUMMARY] == {D1, D2}
+    assert list(pipe.counts(TABLES[keys.PLAYER_GAME_SUMMARY])) == [D2]
+    assert pipe.counts(TABLES[keys.TEAM_OFFENSE_GAME_SUMMARY]).keys() == {D1, D2}
+    gate = _gate(pipe.instance, keys.PLAYER_GAME_SUMMARY, D1)
+    assert not gate.passed and gate.severity == dg.AssetCheckSeverity.ERROR
+    assert f"nba_raw/player_boxscores check 'unique_player_games' failed on {D1}" in gate.description
+    assert f"{int(dup['player_id'])}/{int(dup['game_id'])}" in gate.description
+    assert _gate(pipe.instance, keys.PLAYER_GAME_SUMMARY, D2).passed
+    assert ui_status(pipe.instance, dg.AssetCheckKey(keys.PLAYER_GAME_SUMMARY, GATE_CHECK)) == {
+        D1: "FAILED", D2: "SUCCEEDED"}
+    # the other checks of the held-back date have nothing to check: they pass it, saying so
+    coverage = latest_evaluation(pipe.instance, dg.AssetCheckKey(keys.PLAYER_GAME_SUMMARY, "coverage"), D1)
+    assert coverage.passed and "held back" in coverage.description
 
-    # a later run for the blocked date fails in the gate, naming asset, check and date
+    # a later run of the blocked date holds it back again ...
     later = pipe.run(D1, raw_dir=raw, selection=[keys.PLAYER_GAME_SUMMARY])
-    assert not later.success
-    (message, classes), = step_failures(later).values()
-    assert UpstreamCheckFailed.__name__ in classes
-    assert "nba_raw/player_boxscores" in message and "unique_player_games" in message and D1 in message
-    assert D2 not in message
-    assert pipe.counts(TABLES[keys.PLAYER_GAME_SUMMARY]) == {}
-
-    # ... and for the clean date it runs
+    assert f"nba_raw/player_boxscores check 'unique_player_games' failed on {D1}" in \
+        _gate(pipe.instance, keys.PLAYER_GAME_SUMMARY, D1).description
+    assert materialized(later) == {keys.PLAYER_GAME_SUMMARY: {D1}}
+    assert list(pipe.counts(TABLES[keys.PLAYER_GAME_SUMMARY])) == [D2]
+    # ... and for the clean date it builds
     clean = pipe.run(D2, raw_dir=raw, selection=[keys.PLAYER_GAME_SUMMARY])
     assert clean.success, step_failures(clean)
-    assert materialized(clean) == {keys.PLAYER_GAME_SUMMARY: {D2}}
     assert list(pipe.counts(TABLES[keys.PLAYER_GAME_SUMMARY])) == [D2]
 
 
 def test_rematerializing_the_fixed_upstream_partition_unblocks(blocked):
     pipe, _, _ = blocked
-    assert failed_blocking_checks(pipe.instance, blocking_check_keys(keys.PLAYER_BOXSCORES), [D1])
+    assert list(unreadable(pipe.instance, LINEAGE, keys.PLAYER_BOXSCORES, [D1])) == [D1]
     fix = pipe.run(D1, raw_dir=REAL_RAW, selection=[keys.PLAYER_BOXSCORES])
     assert fix.success, step_failures(fix)
     assert latest_evaluation(pipe.instance, UNIQUE_PLAYER_GAMES, D1).passed
-    assert failed_blocking_checks(pipe.instance, blocking_check_keys(keys.PLAYER_BOXSCORES), [D1]) == []
+    assert unreadable(pipe.instance, LINEAGE, keys.PLAYER_BOXSCORES, [D1]) == {}
+    # the held-back table is not readable until rebuilt
+    assert "held back" in unreadable(pipe.instance, LINEAGE, keys.PLAYER_GAME_SUMMARY, [D1])[D1]
 
     downstream = pipe.run(D1, raw_dir=REAL_RAW, selection=[keys.PLAYER_GAME_SUMMARY])
     assert downstream.success, step_failures(downstream)
     assert materialized(downstream) == {keys.PLAYER_GAME_SUMMARY: {D1}}
     assert pipe.counts(TABLES[keys.PLAYER_GAME_SUMMARY])[D1] > 0
+    assert unreadable(pipe.instance, LINEAGE, keys.PLAYER_GAME_SUMMARY, [D1]) == {}
     assert pipe.query("SELECT count(*) FROM (SELECT game_id, player_id FROM nba_analytics.player_game_summary "
                       "GROUP BY 1, 2 HAVING count(*) > 1)")[0][0] == 0
+
+
+def test_an_upstream_rebuilt_after_a_table_makes_it_stale_until_rebuilt(week):
+    pipe, _ = week
+    day = WEEK[1]
+    assert pipe.run(day, selection=[keys.PLAYER_BOXSCORES]).success
+    why = unreadable(pipe.instance, LINEAGE, keys.PLAYER_GAME_SUMMARY, [day])[day]
+    assert "stale" in why and "nba_raw/player_boxscores" in why
+    assert pipe.run(day).success
+    assert unreadable(pipe.instance, LINEAGE, keys.PLAYER_GAME_SUMMARY, [day]) == {}
 
 
 # ---- 7. an incomplete game -----------------------------------------------------------------
@@ -364,17 +389,19 @@ def test_game_missing_a_team_row_fails_two_teams_per_game(pipeline, raw_folder):
     assert latest_evaluation(pipeline.instance, TWO_TEAMS_PER_GAME, D2).passed
     # the schedule still lists the game (known from the other team's row)
     assert pipeline.query(f"SELECT team_rows FROM nba_raw.schedule WHERE game_id = '{victim['game_id']}'") == [(1,)]
-    # blocking: nothing downstream of the schedule was built in that run
-    assert keys.TEAM_OFFENSE_GAME_SUMMARY not in materialized(result)
-    assert keys.PLAYER_GAME_SUMMARY not in materialized(result)
+    # the date is held back below the schedule, alone
+    assert list(pipeline.counts(TABLES[keys.TEAM_OFFENSE_GAME_SUMMARY])) == [D2]
+    assert list(pipeline.counts(TABLES[keys.PLAYER_GAME_SUMMARY])) == [D2]
+    gate = _gate(pipeline.instance, keys.PLAYER_GAME_SUMMARY, D1)
+    assert "two_teams_per_game" in gate.description and victim["game_id"] in gate.description
 
 
 # ---- 8. bad raw input ----------------------------------------------------------------------
 
-def test_unparseable_minutes_fail_the_run_and_write_nothing(pipeline, raw_folder):
+def test_unparseable_minutes_hold_back_their_date_only(pipeline, raw_folder):
     players = real_frame(files.PLAYER_BOXSCORES.name)
     target = players[players["game_date"] == D2].index[5]
-    target_id = players.at[target, "id"]
+    target_id, player = players.at[target, "id"], int(players.at[target, "player_id"])
 
     def bad_minutes(frames):
         p = frames[files.PLAYER_BOXSCORES.name]
@@ -382,28 +409,28 @@ def test_unparseable_minutes_fail_the_run_and_write_nothing(pipeline, raw_folder
 
     raw = raw_folder([D1, D2], bad_minutes)
     result = pipeline.run(D1, D2, raw_dir=raw)
-    assert not result.success
-    failures = step_failures(result)
-    message, classes = failures["nba_raw__player_boxscores"]
-    assert "RawDataError" in classes
-    assert "player_boxscores.parquet" in message and "'min'" in message and "'abc'" in message
-    assert keys.PLAYER_BOXSCORES not in materialized(result)
-    assert pipeline.counts(TABLES[keys.PLAYER_BOXSCORES]) == {}  # neither date half-written
-    assert pipeline.counts(TABLES[keys.PLAYER_GAME_SUMMARY]) == {}
+    assert result.success, step_failures(result)
+    # raw keeps the rows as shipped; its shipped_values check fails D2 only, naming file, column, row, value, player
+    assert pipeline.counts(TABLES[keys.PLAYER_BOXSCORES]).keys() == {D1, D2}
+    bad = latest_evaluation(pipeline.instance, dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "shipped_values"), D2)
+    assert not bad.passed and bad.severity == dg.AssetCheckSeverity.ERROR
+    for part in ("player_boxscores.parquet", "column 'min'", "'abc'", str(player), D2, "unrecognised minutes format"):
+        assert part in bad.description, (part, bad.description)
+    assert latest_evaluation(pipeline.instance, dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "shipped_values"), D1).passed
+    # every other date is built; D2 is held back below raw
+    assert list(pipeline.counts(TABLES[keys.PLAYER_GAME_SUMMARY])) == [D1]
+    assert "'abc'" in _gate(pipeline.instance, keys.PLAYER_GAME_SUMMARY, D2).description
 
 
-def test_bad_minutes_leave_existing_rows_untouched(pipeline, raw_folder):
-    """A failing re-run of a range keeps the rows a good run wrote (no delete without insert)."""
+def test_a_structural_read_failure_leaves_existing_rows_untouched(pipeline, raw_folder):
+    """A failing re-read of a whole file keeps the rows a good run wrote (no delete without insert)."""
     good = pipeline.run(D1, D2, raw_dir=raw_folder([D1, D2], name="good"), selection=[keys.PLAYER_BOXSCORES])
     assert good.success, step_failures(good)
     before = pipeline.counts(TABLES[keys.PLAYER_BOXSCORES])
     assert sorted(before) == [D1, D2]
-
-    def bad_minutes(frames):
-        p = frames[files.PLAYER_BOXSCORES.name]
-        p.loc[p.index[p["game_date"] == D2][0], "min"] = "abc"
-
-    bad = pipeline.run(D1, D2, raw_dir=raw_folder([D1, D2], bad_minutes, name="bad"), selection=[keys.PLAYER_BOXSCORES])
+    broken = raw_folder([D1, D2], lambda f: f[files.PLAYER_BOXSCORES.name].drop(columns=["pts"], inplace=True),
+                        name="bad")
+    bad = pipeline.run(D1, D2, raw_dir=broken, selection=[keys.PLAYER_BOXSCORES])
     assert not bad.success
     assert pipeline.counts(TABLES[keys.PLAYER_BOXSCORES]) == before
 
@@ -446,8 +473,8 @@ def test_points_mismatch_warns_names_the_team_game_and_does_not_block(pipeline, 
     # the other checks of the table still pass (the box-score identities hold)
     assert latest_evaluation(pipeline.instance, dg.AssetCheckKey(keys.PLAYER_GAME_SUMMARY, "value_ranges"), D1).passed
     assert materialized(result)[keys.PLAYER_GAME_SUMMARY] == {D1}
-    # WARN does not close the gate: a later run for the date builds the table
-    assert failed_blocking_checks(pipeline.instance, blocking_check_keys(keys.PLAYER_GAME_SUMMARY), [D1]) == []
+    # WARN does not close the gate: the date is readable and a later run for it builds the table
+    assert unreadable(pipeline.instance, LINEAGE, keys.PLAYER_GAME_SUMMARY, [D1]) == {}
     later = pipeline.run(D1, raw_dir=raw, selection=[keys.PLAYER_GAME_SUMMARY])
     assert later.success, step_failures(later)
     assert pipeline.query(f"SELECT points FROM nba_analytics.player_game_summary WHERE game_date = DATE '{D1}' "
@@ -457,7 +484,8 @@ def test_points_mismatch_warns_names_the_team_game_and_does_not_block(pipeline, 
 # ---- failure paths -------------------------------------------------------------------------
 
 def test_failed_write_closes_the_warehouse_connection(tmp_path):
-    context = SimpleNamespace(resource_config={"database": str(tmp_path / "w.duckdb"), "connection_config": {}})
+    context = SimpleNamespace(resource_config={"database": str(tmp_path / "w.duckdb"), "connection_config": {}},
+                              log=SimpleNamespace(warning=print))
     opened = []
     with pytest.raises(ContractViolation):
         with TransactionalDuckDbClient.connect(context, None) as conn:

@@ -188,10 +188,10 @@ def test_leakage_check_fails_on_a_table_that_saw_d_and_passes_on_the_real_one():
 
 
 def test_backfill_refreshes_the_rest_of_the_season_after_a_range():
+    from conftest import REAL_DATES
     from nba_assets.backfill import later_window_keys
-    from nba_assets.partitions import game_days
 
-    keys = game_days.get_partition_keys()
+    keys = REAL_DATES
     later = later_window_keys(["2023-11-01", "2023-11-02"], keys)
     assert later[0] == "2023-11-03" and later[-1] == "2024-06-17"
     assert later_window_keys(["2023-06-12"], keys) == [k for k in keys if "2023-06-12" < k <= "2023-06-30"]

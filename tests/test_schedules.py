@@ -10,29 +10,32 @@ import dagster as dg
 import pandas as pd
 import pytest
 
+from conftest import REAL_DATES
 from nba_assets import keys
 from nba_assets.definitions import defs
-from nba_assets.partitions import game_days
+from nba_assets.partitions import register_game_dates
 from resources import raw_source as files
 
 ET = ZoneInfo("America/New_York")
-LAST = game_days.get_partition_keys()[-1]
+LAST = REAL_DATES[-1]
 RAW = [keys.PLAYER_BOXSCORES, keys.TEAM_BOXSCORES, keys.SHOTS, keys.SCHEDULE]
 
 
-def tick(schedule: str, when: datetime) -> list[dg.RunRequest]:
+def tick(schedule: str, when: datetime, instance=None) -> list[dg.RunRequest]:
     return defs.resolve_schedule_def(schedule).evaluate_tick(
-        dg.build_schedule_context(scheduled_execution_time=when)).run_requests
+        dg.build_schedule_context(scheduled_execution_time=when, instance=instance)).run_requests
 
 
-def test_daily_refresh_requests_the_previous_game_date_through_the_whole_graph():
-    [request] = tick("daily_refresh", datetime(2023, 11, 2, 7, tzinfo=ET))
+def test_daily_refresh_requests_the_previous_game_date_through_the_whole_graph(instance):
+    assert tick("daily_refresh", datetime(2023, 11, 2, 7, tzinfo=ET), instance) == []  # no date known yet
+    register_game_dates(instance, REAL_DATES)
+    [request] = tick("daily_refresh", datetime(2023, 11, 2, 7, tzinfo=ET), instance)
     assert request.partition_key == "2023-11-01" and request.job_name == "daily_refresh"
     job = defs.resolve_job_def("daily_refresh")
     assert {keys.PLAYER_BOXSCORES, keys.PLAYER_GAME_SUMMARY, keys.PLAYER_COMPOSITE_FACTORS, keys.FEATURE_ROWS,
             keys.PLAYER_POINTS_PREDICTIONS} <= job.asset_layer.executable_asset_keys
     # 2023-11-07 had no game (not a partition): the next morning refreshes the last game date again
-    [after_idle_day] = tick("daily_refresh", datetime(2023, 11, 8, 7, tzinfo=ET))
+    [after_idle_day] = tick("daily_refresh", datetime(2023, 11, 8, 7, tzinfo=ET), instance)
     assert after_idle_day.partition_key == "2023-11-06"
 
 
@@ -48,6 +51,8 @@ def test_schedules_and_automation_start_stopped():
     for name in ("daily_refresh", "weekly_retrain"):
         assert defs.resolve_schedule_def(name).default_status == dg.DefaultScheduleStatus.STOPPED
     assert defs.resolve_sensor_def("nba_automation").default_status == dg.DefaultSensorStatus.STOPPED
+    # adding partitions only reads the raw folder: on by default, so the UI knows the dates
+    assert defs.resolve_sensor_def("game_dates").default_status == dg.DefaultSensorStatus.RUNNING
 
 
 def _duplicate_player_row(frames):
