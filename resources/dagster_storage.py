@@ -10,6 +10,12 @@ keeps one engine per database file with a small connection pool, and writes with
 corrupt the file). Tables, files and queries are Dagster's own, so the webserver and every
 Dagster tool read the instance as usual.
 
+Two more per-event costs are cached (profiled on a ranged run: 35% of its time): ``has_table``,
+which the stock storage answers with a new engine and connection for every check evaluation and
+partitioned event (a table, once there, stays), and the game-date partition keys, which Dagster
+reloads for every per-partition metadata call (re-read whenever their count or last id changes,
+so keys another process adds are seen at once).
+
 Configured in ``dagster_home/dagster.yaml``::
 
     event_log_storage:
@@ -25,6 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as db
+from dagster._core.storage.event_log.schema import DynamicPartitionsTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._config import Field, StringSource
 from dagster._serdes import ConfigurableClassData
@@ -47,6 +54,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str | None = None, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, db.engine.Engine] = OrderedDict()
+        self._tables: set[str] = set()
+        self._partitions: dict[str, tuple[tuple, list[str]]] = {}
         super().__init__(base_dir or _default_base_dir(), inst_data)
 
     @classmethod
@@ -81,6 +90,23 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             with self._engine(shard).connect() as conn:
                 with conn.begin():
                     yield conn
+
+    def has_table(self, table_name: str) -> bool:
+        if table_name not in self._tables and super().has_table(table_name):
+            self._tables.add(table_name)
+        return table_name in self._tables
+
+    def get_dynamic_partitions(self, partitions_def_name: str) -> list[str]:
+        table = DynamicPartitionsTable
+        stamp_query = db.select(db.func.count(), db.func.max(table.c.id)).where(
+            table.c.partitions_def_name == partitions_def_name)
+        with self.index_connection() as conn:
+            stamp = tuple(conn.execute(stamp_query).fetchone())
+        cached = self._partitions.get(partitions_def_name)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, list(super().get_dynamic_partitions(partitions_def_name)))
+            self._partitions[partitions_def_name] = cached
+        return list(cached[1])
 
     def dispose(self) -> None:
         for engine in self._engines.values():

@@ -30,10 +30,8 @@ class RecordingConnection:
 
 
 def _slice(day="2023-11-01"):
-    start = pd.Timestamp(day)
-    window = dg.TimeWindow(start.to_pydatetime(), (start + pd.Timedelta(days=1)).to_pydatetime())
     return TableSlice(table="schedule", schema="nba_raw", database="proj",
-                      partition_dimensions=[TablePartitionDimension("CAST(game_date AS TIMESTAMP)", window)])
+                      partition_dimensions=[TablePartitionDimension("game_date", [day])])
 
 
 def _schedule_frame(day="2023-11-01"):
@@ -89,3 +87,10 @@ def test_real_bigquery_round_trip():
     ContractBigQueryPandasTypeHandler().handle_output(context, conn_slice, _schedule_frame(), client)
     rows = client.query(f"SELECT COUNT(*) n FROM `{conn_slice.database}.{conn_slice.schema}.schedule_it`").result()
     assert next(iter(rows)).n >= 1
+
+
+def test_history_reader_sends_one_date_filtered_query():
+    from resources.bigquery import read_sql
+
+    sql = read_sql("proj", dg.AssetKey(["nba_analytics", "player_game_summary"]))
+    assert sql == ("SELECT * FROM `proj.nba_analytics.player_game_summary` WHERE GAME_DATE BETWEEN @first AND @last")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nba_assets.basketball import windows
+
 PLAYER_SEASON = ["player_id", "season"]
 
 
@@ -41,7 +43,7 @@ def _played(players: pd.DataFrame) -> pd.DataFrame:
 
 def _roll(p: pd.DataFrame, by: list[str], col: str, n: int, how: str = "mean") -> pd.Series:
     g = p.groupby(by, sort=False)[col]
-    return getattr(g.rolling(n, min_periods=1), how)().reset_index(level=list(range(len(by))), drop=True)
+    return windows.rolling(g.obj, g.ngroup(), n, how)  # from the window's rows only, not pandas' online sums
 
 
 def season_form_features(players: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
@@ -144,7 +146,7 @@ def teammate_absence_features(players: pd.DataFrame, keys: pd.DataFrame, lookbac
     team_dates = pt[["team_abbr", "season", "game_date"]].drop_duplicates()
     res = []
     for (team, season), hist in pt.groupby(["team_abbr", "season"], sort=False):
-        hist = hist.sort_values("game_date")
+        hist = hist.sort_values(["game_date", "player_id"])  # unique: the sums below add in a fixed order
         dates = np.sort(hist["game_date"].unique())
         for gd in dates:
             prior = hist[(hist["game_date"] < gd) & (hist["game_date"] >= gd - pd.Timedelta(days=lookback_days))]

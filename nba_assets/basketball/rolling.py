@@ -19,6 +19,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from nba_assets.basketball import windows
+
 BOOTSTRAP_DAYS = 14
 ZONES = ("paint", "mid_range", "three")
 PLAYER_KEY = ["player_id", "season"]
@@ -64,7 +66,8 @@ def _asof(left: pd.DataFrame, on: str, right: pd.DataFrame, by: list[str], cols:
 
 
 def _roll(g, col: str, n: int, how: str) -> pd.Series:
-    return getattr(g[col].rolling(n, min_periods=1), how)().reset_index(level=[0, 1], drop=True)
+    """``how`` over the group's last ``n`` rows up to each row, from those rows only (``windows``)."""
+    return windows.rolling(g[col].obj, g[col].ngroup(), n, how)
 
 
 def _player_game_running(players: pd.DataFrame) -> pd.DataFrame:
@@ -82,10 +85,10 @@ def _player_game_running(players: pd.DataFrame) -> pd.DataFrame:
     p["games_played_season"] = g.cumcount() + 1
     p["points_season"] = g["points"].cumsum() / p["games_played_season"]
     p["usage_season"] = g["usage_rate"].expanding().mean().reset_index(level=[0, 1], drop=True)
-    p["cum_minutes"] = g["minutes_played"].cumsum()
     p["was_back_to_back"] = (p["game_date"] - g["game_date"].shift(1)) == pd.Timedelta(days=1)
     p["cum_back_to_backs"] = p.groupby(PLAYER_KEY, sort=False)["was_back_to_back"].cumsum()
     p["last_game_date"] = p["game_date"]
+    p["_row"] = np.arange(len(p))
     # shot zones: sums over the last 10 played games, counting only games with shot data
     zone_cols = [f"{z}_{k}" for z in ZONES for k in ("attempts", "makes")]
     for col in zone_cols:
@@ -107,10 +110,10 @@ def player_rolling_stats(players: pd.DataFrame, dates) -> pd.DataFrame:
     (up to 5 / 10 games, season to date), rest and workload counts over the 7 and 14 days before D."""
     pop = population(players, dates)
     running = _player_game_running(players)
-    keep = ROLLING_COLUMNS + ["games_played_season", "cum_minutes", "cum_back_to_backs", "last_game_date"]
+    keep = ROLLING_COLUMNS + ["games_played_season", "cum_back_to_backs", "last_game_date", "_row"]
     now = _asof(pop, "game_date", running, PLAYER_KEY, keep)
     pop["_d7"], pop["_d14"] = pop["game_date"] - pd.Timedelta(days=7), pop["game_date"] - pd.Timedelta(days=14)
-    before7 = _asof(pop, "_d7", running, PLAYER_KEY, ["games_played_season", "cum_minutes"])
+    before7 = _asof(pop, "_d7", running, PLAYER_KEY, ["games_played_season"])
     before14 = _asof(pop, "_d14", running, PLAYER_KEY, ["cum_back_to_backs"])
     out = pop.drop(columns=["_d7", "_d14"])
     out["is_bootstrap"] = is_bootstrap(out["game_date"], out["season"], season_starts(players))
@@ -121,7 +124,10 @@ def player_rolling_stats(players: pd.DataFrame, dates) -> pd.DataFrame:
     out["days_since_last_game"] = (out["game_date"] - now["last_game_date"]).dt.days.astype("Int64")
     out["is_back_to_back"] = (out["days_since_last_game"] == 1).fillna(False).astype(bool)
     out["games_last_7_days"] = (games - before7["games_played_season"].fillna(0)).astype("int64")
-    out["minutes_last_7_days"] = (now["cum_minutes"].fillna(0) - before7["cum_minutes"].fillna(0)).astype(float)
+    # the minutes of exactly those games, summed on their own (a difference of season cumulative
+    # sums would carry rounding from every earlier game of the season)
+    out["minutes_last_7_days"] = windows.tail_sum(running["minutes_played"].to_numpy(), now["_row"].to_numpy(),
+                                                  out["games_last_7_days"].to_numpy())
     out["back_to_backs_last_14_days"] = (now["cum_back_to_backs"].fillna(0)
                                          - before14["cum_back_to_backs"].fillna(0)).astype("int64")
     return out.reset_index(drop=True)
