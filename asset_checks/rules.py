@@ -7,11 +7,13 @@ Each rule lists its problems as rows (date, severity, message naming the game an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from asset_checks import thresholds as th
+from nba_assets.basketball.calendar import season_of
 from nba_assets.basketball.formulas import points_from_makes
 
 ERROR, WARN = "ERROR", "WARN"
@@ -240,17 +242,20 @@ def points_match_team(players: pd.DataFrame, team: pd.DataFrame, schedule: pd.Da
 # ---- regression -----------------------------------------------------------------------------
 
 def regression(metrics: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
-    """Each metric of a date against the trailing ``REGRESSION_WINDOW`` dates that have data (WARN).
+    """Each metric of a date against the trailing ``REGRESSION_WINDOW`` dates of the same season
+    that have data (WARN): a new season's first weeks are compared with that season only.
 
     ``metrics``: one row per date with data (index ``YYYY-MM-DD``), one column per metric.
     """
     metrics = metrics.sort_index()
+    seasons = pd.Series([season_of(date.fromisoformat(d)) for d in metrics.index], index=metrics.index, dtype="int64")
     out = {}
     for d in dates:
         if d not in metrics.index:
             out[d] = Outcome(True, WARN, "no rows on this date", {})
             continue
-        history = metrics[metrics.index < d].tail(th.REGRESSION_WINDOW)
+        same = (metrics.index < d) & (seasons == season_of(date.fromisoformat(d))).to_numpy()
+        history = metrics[same].tail(th.REGRESSION_WINDOW)
         if len(history) < th.REGRESSION_MIN_HISTORY:
             out[d] = Outcome(True, WARN, f"only {len(history)} earlier dates with data: not compared", {"history": len(history)})
             continue

@@ -2,12 +2,12 @@
 in the instance (``DAGSTER_HOME``), exactly as the UI's "Materialize" over a range would.
 
 The raw folder's game dates are first added as partitions. Then, per stage, the range runs as
-ranged runs (``BackfillPolicy.single_run``) over contiguous parts of the range in parallel
-processes: the raw and analytics tables first, then the pre-game tables and feature rows (they
-read whole seasons of history that another part may still be writing), then the regression
-checks over the whole range (they compare each date with the dates before it, which must all be
-written). A date whose checks fail with ERROR is held back alone by the gate of every table below
-it; every other date builds in the same runs. Exit status: 0 when the graph ran to the end, with
+ranged runs (``BackfillPolicy.single_run``) over parts of whole seasons in parallel processes:
+the raw and analytics tables first, then the pre-game tables and feature rows (the feature rows
+read every earlier season, which another part may still be writing). Pre-game and regression
+windows stay inside their season, so no part reads a date another part is writing and no result
+depends on timing. A date whose checks fail with ERROR is held back alone by the gate of every
+table below it; every other date builds in the same runs. Exit status: 0 when the graph ran to the end, with
 the held-back dates listed, and 1 only when something could not run (bad input of a whole file,
 a crash).
 
@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from asset_checks.regression_checks import CHECK_KEYS as REGRESSION_CHECKS
 from nba_assets import keys as asset_keys
 from nba_assets.definitions import defs
 from nba_assets.gating import UpstreamCheckFailed
@@ -72,19 +71,14 @@ def spans(keys: list[str], all_keys: list[str]) -> list[tuple[str, str]]:
     return [(s[0], s[-1]) for s in out]
 
 
-def _run(job, instance, first: str, last: str, selection, regression: bool = True,
-         checks_only: list[dg.AssetCheckKey] | None = None) -> dg.ExecuteInProcessResult:
-    """One run of ``job`` over ``selection`` (None: the whole job) and its checks: a single partition
-    when ``first == last``, else the range as one run. ``regression=False`` leaves the regression
-    checks out; ``checks_only`` runs those checks alone."""
+def _run(job, instance, first: str, last: str, selection) -> dg.ExecuteInProcessResult:
+    """One run of ``job`` over ``selection`` (None: the whole job) and its checks: a single
+    partition when ``first == last``, else the range as one run."""
     tags = {"nba/backfill": "cli", PID_TAG: str(os.getpid())}
-    if selection is not None or not regression or checks_only is not None:
-        graph = job.asset_layer.asset_graph
-        assets = set() if checks_only is not None else \
-            set(selection) if selection is not None else set(job.asset_layer.executable_asset_keys)
-        checks = set(checks_only) if checks_only is not None else {
-            k for k in graph.get_check_keys_for_assets(assets) if regression or k not in REGRESSION_CHECKS}
-        job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
+    if selection is not None:
+        assets = set(selection)
+        job = job.get_subset(asset_selection=assets,
+                             asset_check_selection=set(job.asset_layer.asset_graph.get_check_keys_for_assets(assets)))
     common = dict(instance=instance, raise_on_error=False)
     if first == last:
         return job.execute_in_process(partition_key=first, tags=tags, **common)
@@ -112,7 +106,7 @@ def _chunk(first: str, last: str, selection: list[str]) -> tuple[dict[str, set[s
     with dg.DagsterInstance.get() as instance:
         job = defs.resolve_job_def("all_tables")
         assets = [dg.AssetKey.from_user_string(k) for k in selection]
-        _record(report, _run(job, instance, first, last, assets, regression=False))
+        _record(report, _run(job, instance, first, last, assets))
     return {k.to_user_string(): v for k, v in report.materialized.items()}, report.errors
 
 
@@ -128,18 +122,34 @@ def stages(order: list[dg.AssetKey]) -> list[list[dg.AssetKey]]:
 def _stage_runs(report: BackfillReport, instance: dg.DagsterInstance, job, order: list[dg.AssetKey],
                 keys: list[str], workers: int) -> None:
     """Each stage over ``keys``: one ranged run, or ``workers`` contiguous ranged runs in parallel processes."""
-    workers = max(1, min(workers, len(keys) // MIN_KEYS_PER_WORKER))
-    if workers == 1:
-        _record(report, _run(job, instance, keys[0], keys[-1], order, regression=False))
+    chunks = season_chunks(keys, max(1, min(workers, len(keys) // MIN_KEYS_PER_WORKER)))
+    if len(chunks) == 1:
+        _record(report, _run(job, instance, keys[0], keys[-1], order))
         return
-    bounds = [round(i * len(keys) / workers) for i in range(workers + 1)]
-    chunks = [(keys[a], keys[b - 1]) for a, b in zip(bounds, bounds[1:])]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         for stage in stages(order):
             selection = [[k.to_user_string() for k in stage]] * len(chunks)
             _collect(report, pool.map(_chunk, *zip(*chunks), selection))
             if report.errors:
                 return
+
+
+def season_chunks(keys: list[str], parts: int) -> list[tuple[str, str]]:
+    """``keys`` as up to ``parts`` contiguous (first, last) spans of whole seasons, as even as
+    the seasons allow: a pre-game window and a regression window never leave their season, so no
+    part reads dates another part is still writing."""
+    seasons: list[list[str]] = []
+    for key in keys:
+        if seasons and season_of_key(seasons[-1][-1]) == season_of_key(key):
+            seasons[-1].append(key)
+        else:
+            seasons.append([key])
+    offsets = [sum(len(s) for s in seasons[:j]) for j in range(len(seasons) + 1)]
+    cuts = sorted({min(range(1, len(seasons)), key=lambda j: abs(offsets[j] - i * len(keys) / parts))
+                   for i in range(1, parts)} if len(seasons) > 1 else set())
+    bounds = [0, *cuts, len(seasons)]
+    chunks = [[k for season in seasons[a:b] for k in season] for a, b in zip(bounds, bounds[1:])]
+    return [(c[0], c[-1]) for c in chunks if c]
 
 
 def _collect(report: BackfillReport, results) -> None:
@@ -190,8 +200,6 @@ def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | 
     order = [k for k in graph.toposorted_asset_keys if k in job.asset_layer.executable_asset_keys]
     started = time.perf_counter()
     _stage_runs(report, instance, job, order, keys, workers)
-    if not report.errors:
-        _record(report, _run(job, instance, keys[0], keys[-1], None, checks_only=REGRESSION_CHECKS))
     refreshed = _refresh_later_windows(report, instance, job, order, all_keys) if not report.errors else []
     if not report.errors:
         _model_and_predictions(report, instance, all_keys, sorted(set(keys) | set(refreshed)), model)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from asset_checks.emit import emit_all
 from asset_checks.rules import ERROR, Outcome, day
-from nba_assets.gating import GATE_CHECK, GATE_DESCRIPTION
+from nba_assets.gating import GATE_CHECK, GATE_DESCRIPTION, HELD_BACK
 from nba_assets.partitions import GAME_DATES
 from resources.warehouse import PARTITION_EXPR
 
@@ -52,11 +52,15 @@ def without_dates(frame: pd.DataFrame, dates: Iterable[str]) -> pd.DataFrame:
 
 def gate_results(context: dg.AssetExecutionContext, key: dg.AssetKey, held: dict[str, str]):
     """The ``inputs_ready`` result of every date being built: failed (ERROR) for a held-back date."""
-    outcomes = {d: Outcome(False, ERROR, held[d] if held[d].startswith("held back") else f"held back: {held[d]}",
-                           {"held_back": True})
+    outcomes = {d: Outcome(False, ERROR, _held_text(held[d]), {})
                 if d in held else Outcome(True, ERROR, "every input partition readable", {})
                 for d in context.partition_keys}
-    yield from emit_all(context, {GATE_CHECK: gate_spec(key)}, {GATE_CHECK: outcomes}, held_back={key: set(held)})
+    yield from emit_all(context, {GATE_CHECK: gate_spec(key)}, {GATE_CHECK: outcomes}, held_back={key: set(held)},
+                        only_failures=True)
+
+
+def _held_text(reason: str) -> str:
+    return reason if reason.startswith("held back") else f"held back: {reason}"
 
 
 def report_per_date(context: dg.AssetExecutionContext, frame: pd.DataFrame,
@@ -75,5 +79,5 @@ def report_per_date(context: dg.AssetExecutionContext, frame: pd.DataFrame,
         if per_date is not None and key in per_date.index:
             metadata.update({name: float(v) for name, v in per_date.loc[key].items() if pd.notna(v)})
         if held and key in held:
-            metadata["held_back"] = held[key]
+            metadata[HELD_BACK] = _held_text(held[key])
         context.add_asset_metadata(metadata, partition_key=key)

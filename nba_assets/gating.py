@@ -12,11 +12,15 @@ Dagster's ``blocking=True`` stops downstream steps only inside one run, and for 
 would stop them for every date of the range. So every check here reports per date, a ranged
 run's summary result is a WARN (``asset_checks.emit``), and every derived asset calls
 ``held_back`` first: a date whose inputs are not readable is left out of the build (its
-partition is written empty) and the asset's own ``inputs_ready`` check fails for that date,
-naming the upstream asset, check and games. Every other date of the range builds. The next
-table down sees ``inputs_ready`` failed and holds the date back in turn; the reason carried
-down is always the first (root) one. When the upstream partition is repaired and
-re-materialized, its checks pass and the dates below open again.
+partition is written empty, its materialization says why under ``held_back``) and the asset's
+own ``inputs_ready`` check fails for that date in the UI, naming the upstream asset, check and
+games. Every other date of the range builds. The next table down sees ``held_back`` and holds
+the date back in turn; the reason carried down is always the first (root) one. When the
+upstream partition is repaired and re-materialized, its checks pass and the dates below open.
+
+``inputs_ready`` records an evaluation for each held-back date (and for the date of a
+single-partition run); a built date's gate result is its materialization, which is written
+in the same event as the data (one event less per table and date of a backfill).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus as Status
 
 GATE_CHECK = "inputs_ready"
+HELD_BACK = "held_back"  # materialization metadata of a held-back partition: why
 GATE_DESCRIPTION = ("ERROR (blocking): every input partition of D is readable (materialized, its blocking checks "
                     "evaluated on its latest materialization and passed, not stale). Otherwise D is held back: "
                     "written empty, with this check naming the upstream asset, check and games.")
@@ -74,11 +79,15 @@ def unreadable(instance: dg.DagsterInstance, lineage: Lineage, asset: dg.AssetKe
     built = [d for d in dates if d in mats]
     if not built:
         return dict(sorted(why.items()))
-    checks = lineage.blocking_checks(asset)
+    for d, reason in _held_back_in_metadata(instance, asset, {d: mats[d] for d in built}).items():
+        why[d] = reason
+    checks = [c for c in lineage.blocking_checks(asset) if c.name != GATE_CHECK]
     infos = {(i.check_key, i.partition_key): i for i in
              storage.get_asset_check_partition_info(checks, partition_keys=built)} if checks else {}
     for d in built:
         for check in checks:
+            if d in why:
+                break
             reason = _check_reason(storage, name, check, d, mats[d], infos.get((check, d)))
             if reason is not None:
                 why[d] = reason
@@ -90,6 +99,18 @@ def unreadable(instance: dg.DagsterInstance, lineage: Lineage, asset: dg.AssetKe
             if d not in why and newer.get(d, -1) > mats[d]:
                 why[d] = f"{name} {d} is stale: {parent.to_user_string()} was re-materialized after it"
     return dict(sorted(why.items()))
+
+
+def _held_back_in_metadata(instance: dg.DagsterInstance, asset: dg.AssetKey, mats: dict[str, int]) -> dict[str, str]:
+    """date -> reason for the latest materializations that say the asset held the date back. The
+    reason is stored with the materialization itself, so no reader can see the empty partition
+    without it."""
+    if not mats:
+        return {}
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=asset, storage_ids=list(mats.values())), limit=len(mats)).records
+    return {r.partition_key: r.asset_materialization.metadata[HELD_BACK].value for r in records
+            if HELD_BACK in r.asset_materialization.metadata}
 
 
 def _check_reason(storage, name: str, check: dg.AssetCheckKey, date: str, materialization: int, info) -> str | None:
@@ -125,11 +146,17 @@ def held_back(context: dg.AssetExecutionContext, inputs: Iterable[dg.AssetKey],
     return dict(sorted(out.items()))
 
 
+def held_back_reasons(instance: dg.DagsterInstance, asset: dg.AssetKey, dates: Sequence[str]) -> dict[str, str]:
+    """date -> why, for the dates whose latest materialization of ``asset`` says it held them back."""
+    if not dates:
+        return {}
+    mats = instance.event_log_storage.get_latest_storage_id_by_partition(
+        asset, dg.DagsterEventType.ASSET_MATERIALIZATION, set(dates))
+    return dict(sorted(_held_back_in_metadata(instance, asset, {d: i for d, i in mats.items() if d in set(dates)}).items()))
+
+
 def held_back_dates(instance: dg.DagsterInstance, asset: dg.AssetKey, dates: Sequence[str]) -> set[str]:
-    """Dates whose latest ``inputs_ready`` evaluation of ``asset`` failed: the asset held them back."""
-    check = dg.AssetCheckKey(asset, GATE_CHECK)
-    infos = instance.event_log_storage.get_asset_check_partition_info([check], partition_keys=list(dates))
-    return {i.partition_key for i in infos if i.latest_execution_status == Status.FAILED}
+    return set(held_back_reasons(instance, asset, dates))
 
 
 def require_model(context: dg.AssetExecutionContext, model_key: dg.AssetKey,

@@ -9,7 +9,7 @@ import duckdb
 
 from nba_assets import keys
 from nba_assets.definitions import defs
-from nba_assets.gating import GATE_CHECK
+from nba_assets.gating import GATE_CHECK, held_back_reasons
 from resources.warehouse import connect_duckdb, default_duckdb_path
 
 
@@ -35,7 +35,8 @@ def check_results(instance: dg.DagsterInstance, keys: list[str]) -> dict[dg.Asse
 
     storage = instance.event_log_storage
     graph = defs.resolve_asset_graph()
-    check_keys = sorted((k for k in graph.asset_check_keys if graph.get(k.asset_key).partitions_def is not None),
+    check_keys = sorted((k for k in graph.asset_check_keys if graph.get(k.asset_key).partitions_def is not None
+                         and k.name != GATE_CHECK),
                         key=lambda k: k.to_user_string())  # the model's checks are printed with the model
     out = {}
     for key in check_keys:
@@ -53,15 +54,15 @@ def check_results(instance: dg.DagsterInstance, keys: list[str]) -> dict[dg.Asse
     return out
 
 
-def held_back_partitions(results: dict[dg.AssetCheckKey, dict]) -> dict[str, tuple[list[str], str]]:
-    """date -> (the tables that held it back, the root reason), from the ``inputs_ready`` checks."""
+def held_back_partitions(instance: dg.DagsterInstance, keys: list[str]) -> dict[str, tuple[list[str], str]]:
+    """date -> (the tables that held it back, the root reason), from their materializations."""
+    graph = defs.resolve_asset_graph()
     out: dict[str, tuple[list[str], str]] = {}
-    for key, r in results.items():
-        if key.name != GATE_CHECK:
+    for asset in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        if dg.AssetCheckKey(asset, GATE_CHECK) not in graph.asset_check_keys:
             continue
-        for date, (_, description) in r["failed"].items():
-            assets, reason = out.setdefault(date, ([], description))
-            assets.append(key.asset_key.to_user_string())
+        for date, reason in held_back_reasons(instance, asset, keys).items():
+            out.setdefault(date, ([], reason))[0].append(asset.to_user_string())
     return dict(sorted(out.items()))
 
 
@@ -78,14 +79,12 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
     print("\nChecks (per date: passed / failed)")
     results = check_results(instance, report.keys)
     for key, r in results.items():
-        if key.name == GATE_CHECK:
-            continue  # listed below, once per date
         errors = [d for d, (sev, _) in r["failed"].items() if sev == "ERROR"]
         print(f"  {key.to_user_string():75s} {r['passed']:4d} passed {len(r['failed']):4d} failed"
               + (f" ({len(errors)} ERROR)" if errors else ""))
         for date, (severity, description) in r["failed"].items():
             print(f"      {severity:5s} {description[:220]}")
-    held = held_back_partitions(results)
+    held = held_back_partitions(instance, report.keys)
     if held:
         print(f"\nHeld back: {sum(len(a) for a, _ in held.values())} partitions on {len(held)} date(s), every "
               "other date built")

@@ -23,14 +23,16 @@ RAW = [keys.PLAYER_BOXSCORES, keys.TEAM_BOXSCORES, keys.SHOTS, keys.SCHEDULE]
 
 def tick(schedule: str, when: datetime, instance=None) -> list[dg.RunRequest]:
     return defs.resolve_schedule_def(schedule).evaluate_tick(
-        dg.build_schedule_context(scheduled_execution_time=when, instance=instance)).run_requests
+        dg.build_schedule_context(scheduled_execution_time=when, instance=instance,
+                                  repository_def=defs.get_repository_def())).run_requests
 
 
 def test_daily_refresh_requests_the_previous_game_date_through_the_whole_graph(instance):
     assert tick("daily_refresh", datetime(2023, 11, 2, 7, tzinfo=ET), instance) == []  # no date known yet
     register_game_dates(instance, REAL_DATES)
     [request] = tick("daily_refresh", datetime(2023, 11, 2, 7, tzinfo=ET), instance)
-    assert request.partition_key == "2023-11-01" and request.job_name == "daily_refresh"
+    assert request.partition_key == "2023-11-01"
+    assert defs.resolve_schedule_def("daily_refresh").job_name == "daily_refresh"
     job = defs.resolve_job_def("daily_refresh")
     assert {keys.PLAYER_BOXSCORES, keys.PLAYER_GAME_SUMMARY, keys.PLAYER_COMPOSITE_FACTORS, keys.FEATURE_ROWS,
             keys.PLAYER_POINTS_PREDICTIONS} <= job.asset_layer.executable_asset_keys

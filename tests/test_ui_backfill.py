@@ -1,0 +1,346 @@
+"""A backfill launched the way the UI launches it, against a real ``dagster dev``, isolates a bad date.
+
+The raw folder holds the real rows of the game dates 2023-11-01..2023-11-10 (nine dates: no games
+on 11-07) where 2023-11-03 has one player row twice, so ``unique_player_games`` fails with ERROR
+on that date. The dates are registered in a fresh instance, ``dagster dev`` (webserver, daemon,
+code server) starts against it (harness of ``tests/e2e/conftest.py``, without a browser), and the
+webserver's GraphQL receives exactly the UI's *Materialize all… → partition range → Launch
+backfill* mutation (``launchPartitionBackfill``: every asset of the code location, the partition
+names of the range, tag ``dagster/from_ui``) for the first six dates. The daemon runs it; then:
+
+- every partitioned table up to ``nba_ml/feature_rows`` is materialized for exactly the six
+  dates, none outside them (the other three dates of the raw folder are built nowhere);
+- 2023-11-03 is held back below ``nba_raw/player_boxscores`` only: the player tables under it are
+  written empty there, their materialization says why (``held_back``) and their ``inputs_ready``
+  check failed for that date naming the upstream asset, check, date and player-game, as the UI
+  shows it (GraphQL) and as the instance stores it; every other date has rows;
+- the unpartitioned ``points_model`` cannot be trained here (one season, and only part of the
+  registered dates built): its step fails with "model not trained", and the predictions are not
+  built; everything else completes, and no run is left queued or started.
+
+Takes about 3 minutes (most of it the server start and the ranged run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+from dagster._core.event_api import PartitionKeyFilter
+
+from conftest import REAL_DATES, real_frame, write_raw_folder
+from e2e.conftest import (  # the browser test's harness: same server start, readiness wait and teardown
+    _WRAPPER, MARKER, PROJECT, DagsterDev, _free_port, _pids_with_marker, _stop, _wait_until_loaded,
+    teardown_on_signals,  # noqa: F401 - session fixture (autouse): SIGTERM/SIGINT still run the teardown
+)
+from nba_assets import keys
+from nba_assets.definitions import defs
+from nba_assets.gating import GATE_CHECK, HELD_BACK
+from nba_assets.partitions import register_game_dates
+from resources import raw_source as files
+
+DATES = [d for d in REAL_DATES if "2023-11-01" <= d <= "2023-11-10"]  # 9 game dates (none on 11-07)
+SELECTED = DATES[:6]  # the range picked in the UI: 2023-11-01 .. 2023-11-06
+BAD = "2023-11-03"  # one player row twice
+BACKFILL_TIMEOUT = 480.0
+PLAYERS = files.PLAYER_BOXSCORES.name
+
+GRAPH = defs.resolve_asset_graph()
+ALL_ASSETS = sorted(GRAPH.get_all_asset_keys(), key=lambda k: k.to_user_string())
+UNPARTITIONED = {keys.POINTS_MODEL, keys.MODEL_EVALUATION}
+NOT_BUILT = {keys.PLAYER_POINTS_PREDICTIONS}  # needs the model
+TABLES = [k for k in ALL_ASSETS if k not in UNPARTITIONED | NOT_BUILT]  # every partitioned table to feature_rows
+# below player_boxscores, so held back on BAD; team_offense_game_summary is not (team box scores, schedule)
+HELD = [keys.PLAYER_GAME_SUMMARY, keys.PLAYER_ROLLING_STATS, keys.PLAYER_SHOT_ZONE_ANALYSIS,
+        keys.TEAM_DEFENSE_ZONE_ANALYSIS, keys.PLAYER_COMPOSITE_FACTORS, keys.FEATURE_ROWS]
+UNIQUE_PLAYER_GAMES = dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "unique_player_games")
+DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
+UNFINISHED_RUNS = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"]
+
+# The UI's mutation (ui-core/src/instance/backfill/BackfillUtils.tsx), PythonErrorFragment inlined.
+LAUNCH_PARTITION_BACKFILL = """
+mutation LaunchPartitionBackfill($backfillParams: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $backfillParams) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PartitionSetNotFoundError { message }
+    ... on PartitionKeysNotFoundError { message }
+    ... on InvalidStepError { invalidStepKey }
+    ... on InvalidOutputError { stepKey invalidOutputName }
+    ... on UnauthorizedError { message }
+    ... on PipelineNotFoundError { message }
+    ... on RunConflict { message }
+    ... on ConflictingExecutionParamsError { message }
+    ... on PresetNotFoundError { message }
+    ... on RunConfigValidationInvalid { pipelineName errors { message path reason } }
+    ... on PythonError { message stack }
+  }
+}"""
+BACKFILL_STATUS = """
+query BackfillStatus($backfillId: String!) {
+  partitionBackfillOrError(backfillId: $backfillId) {
+    __typename
+    ... on PartitionBackfill {
+      id status isAssetBackfill numPartitions partitionNames error { message }
+      assetBackfillData {
+        assetBackfillStatuses {
+          __typename
+          ... on AssetPartitionsStatusCounts { assetKey { path } numPartitionsTargeted numPartitionsInProgress
+                                               numPartitionsMaterialized numPartitionsFailed }
+          ... on UnpartitionedAssetStatus { assetKey { path } inProgress materialized failed }
+        }
+      }
+      runs(limit: 100) { runId status tags { key value } assetSelection { path } }
+    }
+    ... on BackfillNotFoundError { message }
+    ... on PythonError { message stack }
+  }
+}"""
+UNFINISHED = """
+query Unfinished($statuses: [RunStatus!]) {
+  runsOrError(filter: {statuses: $statuses}) { __typename ... on Runs { results { runId status } } }
+}"""
+PARTITION_KEYS = """
+query Keys($key: AssetKeyInput!) {
+  assetNodeOrError(assetKey: $key) { ... on AssetNode { partitionKeysByDimension { partitionKeys } } }
+}"""
+ASSET_STATE = """
+query State($key: AssetKeyInput!, $partition: String!) {
+  assetNodeOrError(assetKey: $key) {
+    ... on AssetNode {
+      assetPartitionStatuses { __typename ... on DefaultPartitionStatuses { materializedPartitions failedPartitions } }
+      assetChecksOrError { ... on AssetChecks { checks { name
+        partitionStatuses { ... on AssetCheckDefaultPartitionStatuses { failedPartitions succeededPartitions } } } } }
+    }
+  }
+  assetCheckExecutions(assetKey: $key, checkName: "inputs_ready", partition: $partition, limit: 1) {
+    status partition evaluation { success severity description partition }
+  }
+}"""
+STEP_FAILURES = """
+query Failures($runId: ID!) {
+  runOrError(runId: $runId) { ... on Run { eventConnection(afterCursor: null) { events { __typename
+    ... on ExecutionStepFailureEvent { stepKey error { message } } } } } }
+}"""
+
+
+def _duplicate_a_player_row(frames: dict[str, pd.DataFrame]) -> None:
+    players = frames[PLAYERS]
+    row = players[(players["game_date"] == BAD) & (players["pts"] > 0)].iloc[[0]]
+    frames[PLAYERS] = pd.concat([players, row], ignore_index=True)
+
+
+@dataclass
+class Backfill:
+    """What the UI's backfill left: its GraphQL view and the instance and warehouse behind it."""
+
+    dev: DagsterDev
+    backfill_id: str
+    status: dict
+    asset_state: dict[str, dict] = field(default_factory=dict)  # asset -> ASSET_STATE answer
+    failures: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # run id -> (step, message)
+    unfinished_runs: list = field(default_factory=list)
+    partition_keys: list[str] = field(default_factory=list)  # what the UI's range picker offers
+    duplicate: str = ""  # "player_id/game_id" of the duplicated row
+    seconds: float = 0.0
+
+    def counts(self, key: dg.AssetKey) -> dict[str, int]:
+        """Rows per game date of the asset's warehouse table; {} when the table does not exist."""
+        schema, name = key.path
+        with duckdb.connect(str(self.dev.warehouse), read_only=True) as conn:
+            if not conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
+                                "table_name = ?", [schema, name]).fetchone()[0]:
+                return {}
+            return {str(d): n for d, n in conn.execute(
+                f"SELECT game_date, count(*) FROM {schema}.{name} GROUP BY 1 ORDER BY 1").fetchall()}
+
+    def statuses(self) -> dict[str, dict]:
+        return {"/".join(s["assetKey"]["path"]): s for s in self.status["assetBackfillData"]["assetBackfillStatuses"]}
+
+
+def _poll(dev: DagsterDev, backfill_id: str) -> dict:
+    """The backfill once it is done and none of its runs is still going."""
+    deadline = time.monotonic() + BACKFILL_TIMEOUT
+    while True:
+        b = dev.gql(BACKFILL_STATUS, {"backfillId": backfill_id})["partitionBackfillOrError"]
+        assert b["__typename"] == "PartitionBackfill", b
+        going = [r for r in b["runs"] if r["status"] in UNFINISHED_RUNS]
+        if b["status"] in DONE and not going:
+            return b
+        if time.monotonic() > deadline:
+            pytest.fail(f"backfill {backfill_id} not done after {BACKFILL_TIMEOUT:.0f} s: {b['status']}, runs "
+                        f"{[(r['runId'], r['status']) for r in b['runs']]}\n{dev.log_tail()}")
+        time.sleep(2.0)
+
+
+@contextmanager
+def _instance(home: Path) -> Iterator[dg.DagsterInstance]:
+    """The server's instance, opened here (its event log storage finds its files from DAGSTER_HOME)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DAGSTER_HOME", str(home))
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            yield instance
+
+
+@pytest.fixture(scope="module")
+def backfill(tmp_path_factory) -> Backfill:
+    root = tmp_path_factory.mktemp("ui_backfill")
+    players = real_frame(PLAYERS)
+    row = players[(players["game_date"] == BAD) & (players["pts"] > 0)].iloc[0]
+    raw_dir = Path(write_raw_folder(root / "raw", DATES, _duplicate_a_player_row))
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    with _instance(home) as instance:  # no wait for the game_dates sensor
+        assert register_game_dates(instance, DATES) == DATES
+
+    port, token = _free_port(), uuid.uuid4().hex
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NBA_MODEL_BUCKET", "GCP_PROJECT", "GCP_CREDENTIALS", "DAGSTER_GRPC_PORT")}
+    env.update({
+        "DAGSTER_HOME": str(home), "NBA_RAW_DIR": str(raw_dir), "NBA_DUCKDB_PATH": str(root / "warehouse.duckdb"),
+        "NBA_MODEL_DIR": str(root / "models"), "NBA_RAW_SOURCE": "folder", "NBA_WAREHOUSE": "duckdb",
+        "PYTHONUNBUFFERED": "1", MARKER: token,
+    })
+    log_path = root / "dagster-dev.log"
+    log = open(log_path, "w")
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-c", _WRAPPER, str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml",
+         "-h", "127.0.0.1", "-p", str(port)],
+        cwd=PROJECT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    dev = DagsterDev(url=f"http://127.0.0.1:{port}", process=process, log=log_path, home=home,
+                     warehouse=root / "warehouse.duckdb", raw_dir=raw_dir, dates=DATES)
+    try:
+        _wait_until_loaded(dev, time.monotonic() + 150.0)
+        partition_keys = dev.gql(PARTITION_KEYS, {"key": {"path": keys.PLAYER_BOXSCORES.path}})[
+            "assetNodeOrError"]["partitionKeysByDimension"][0]["partitionKeys"]
+        # "Materialize all…" on the asset graph, range SELECTED[0]..SELECTED[-1], "Launch backfill"
+        params = {"tags": [{"key": "dagster/from_ui", "value": "true"}],
+                  "assetSelection": [{"path": k.path} for k in ALL_ASSETS],
+                  "partitionNames": SELECTED, "fromFailure": False}
+        launched = dev.gql(LAUNCH_PARTITION_BACKFILL, {"backfillParams": params})["launchPartitionBackfill"]
+        assert launched["__typename"] == "LaunchBackfillSuccess", json.dumps(launched, indent=1)
+        result = Backfill(dev=dev, backfill_id=launched["backfillId"], status=_poll(dev, launched["backfillId"]),
+                          partition_keys=partition_keys, duplicate=f"{int(row['player_id'])}/{int(row['game_id'])}")
+        for key in TABLES:
+            result.asset_state[key.to_user_string()] = dev.gql(ASSET_STATE, {"key": {"path": key.path},
+                                                                             "partition": BAD})
+        for run in result.status["runs"]:
+            events = dev.gql(STEP_FAILURES, {"runId": run["runId"]})["runOrError"]["eventConnection"]["events"]
+            result.failures[run["runId"]] = [(e["stepKey"], e["error"]["message"]) for e in events
+                                             if e["__typename"] == "ExecutionStepFailureEvent"]
+        result.unfinished_runs = dev.gql(UNFINISHED, {"statuses": UNFINISHED_RUNS})["runsOrError"]["results"]
+        result.seconds = time.monotonic() - started
+    except BaseException:
+        sys.stderr.write(f"\n--- dagster dev log ({log_path}) ---\n{dev.log_tail()}\n")
+        raise
+    finally:  # the warehouse and the instance are read below with nothing else holding them
+        _stop(process, token, log)
+        log.close()
+        left = _pids_with_marker(token)
+        assert not left, f"processes still running after teardown: {left}"
+    return result
+
+
+def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
+    assert len(DATES) == 9 and "2023-11-07" not in DATES and BAD in SELECTED
+    assert backfill.partition_keys == DATES  # the range picker offers the registered dates, in order
+    b = backfill.status
+    assert b["isAssetBackfill"] and sorted(b["partitionNames"]) == SELECTED, b
+    statuses = backfill.statuses()
+    assert set(statuses) == {k.to_user_string() for k in ALL_ASSETS}  # all 14 assets targeted
+
+    # every table up to feature_rows: the 6 dates materialized (the bad one too: written empty), none failed
+    for key in TABLES:
+        s = statuses[key.to_user_string()]
+        assert (s["numPartitionsTargeted"], s["numPartitionsMaterialized"], s["numPartitionsFailed"],
+                s["numPartitionsInProgress"]) == (6, 6, 0, 0), s
+        ui = backfill.asset_state[key.to_user_string()]["assetNodeOrError"]["assetPartitionStatuses"]
+        assert sorted(ui["materializedPartitions"]) == SELECTED and ui["failedPartitions"] == [], (key, ui)
+
+    # the model cannot be trained from this instance: its step fails, saying why; predictions are not built
+    model = statuses[keys.POINTS_MODEL.to_user_string()]
+    assert model["failed"] and not model["materialized"] and not model["inProgress"], model
+    assert statuses[keys.MODEL_EVALUATION.to_user_string()]["failed"]
+    predictions = statuses[keys.PLAYER_POINTS_PREDICTIONS.to_user_string()]
+    assert predictions["numPartitionsMaterialized"] == 0 and predictions["numPartitionsInProgress"] == 0, predictions
+    failures = [(run_id, step, message) for run_id, steps in backfill.failures.items() for step, message in steps]
+    assert len(failures) == 1, failures  # the model's step, nothing else
+    run_id, step, message = failures[0]
+    assert step == "points_model" and message.startswith("model not trained:"), failures
+    assert "needs an earlier season" in message or "have no readable feature rows" in message, message
+    runs = {r["runId"]: r for r in b["runs"]}
+    assert runs[run_id]["status"] == "FAILURE"
+    assert all(r["status"] == "SUCCESS" for rid, r in runs.items() if rid != run_id), runs
+    assert b["status"] in {"COMPLETED_FAILED", "FAILED", "COMPLETED"}, b["status"]
+    assert backfill.unfinished_runs == []  # nothing left queued or started
+
+    with _instance(backfill.dev.home) as instance:
+        for key in TABLES:  # exactly the selected dates; the raw folder's three later dates nowhere
+            assert sorted(instance.get_materialized_partitions(key)) == SELECTED, key
+        assert instance.get_materialized_partitions(keys.PLAYER_POINTS_PREDICTIONS) == set()
+        assert instance.get_latest_materialization_event(keys.POINTS_MODEL) is None
+        left = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus[s] for s in UNFINISHED_RUNS]))
+        assert left == [], [(r.run_id, r.status) for r in left]
+    for key in TABLES:
+        assert set(backfill.counts(key)) <= set(SELECTED), key
+    assert backfill.counts(keys.PLAYER_POINTS_PREDICTIONS) == {}
+
+
+def test_the_bad_date_is_held_back_alone_below_the_failed_raw_check(backfill):
+    with _instance(backfill.dev.home) as instance:
+        raw = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+            [UNIQUE_PLAYER_GAMES], partition_filter=PartitionKeyFilter(key=BAD))[UNIQUE_PLAYER_GAMES]
+        raw = raw.event.dagster_event.event_specific_data
+        assert not raw.passed and raw.severity == dg.AssetCheckSeverity.ERROR and backfill.duplicate in raw.description
+
+        for key in HELD:
+            name = key.to_user_string()
+            # written empty on BAD, rows on every other date of the range
+            counts = backfill.counts(key)
+            assert counts.get(BAD, 0) == 0, (name, counts)
+            assert sorted(counts) == [d for d in SELECTED if d != BAD], (name, counts)
+            # the materialization says why
+            record, = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=key, asset_partitions=[BAD]), limit=1).records
+            reason = record.asset_materialization.metadata[HELD_BACK].value
+            assert "unique_player_games" in reason and BAD in reason, (name, reason)
+            # inputs_ready failed on BAD naming the root cause, in the instance ...
+            gate = dg.AssetCheckKey(key, GATE_CHECK)
+            stored = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+                [gate], partition_filter=PartitionKeyFilter(key=BAD))[gate]
+            evaluation = stored.event.dagster_event.event_specific_data
+            assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR, (name, evaluation)
+            for text in (f"nba_raw/player_boxscores check 'unique_player_games' failed on {BAD}", backfill.duplicate):
+                assert text in evaluation.description, (name, evaluation.description)
+            # ... and as the UI shows it: the check's partitions and its execution on BAD
+            state = backfill.asset_state[name]
+            execution, = state["assetCheckExecutions"]
+            assert execution["status"] == "FAILED" and execution["partition"] == BAD, (name, execution)
+            assert not execution["evaluation"]["success"] and execution["evaluation"]["severity"] == "ERROR"
+            assert "unique_player_games" in execution["evaluation"]["description"] and \
+                BAD in execution["evaluation"]["description"], (name, execution)
+            checks = {c["name"]: c for c in state["assetNodeOrError"]["assetChecksOrError"]["checks"]}
+            assert checks[GATE_CHECK]["partitionStatuses"]["failedPartitions"] == [BAD], (name, checks[GATE_CHECK])
+
+    # only the branch below player_boxscores: the team tables and raw tables have BAD's rows
+    for key in (keys.PLAYER_BOXSCORES, keys.TEAM_BOXSCORES, keys.SCHEDULE, keys.TEAM_OFFENSE_GAME_SUMMARY):
+        assert sorted(backfill.counts(key)) == SELECTED, key
+    for key in (keys.PLAYER_BOXSCORES, keys.TEAM_OFFENSE_GAME_SUMMARY):
+        gate_state = backfill.asset_state[key.to_user_string()]["assetNodeOrError"]["assetChecksOrError"]["checks"]
+        assert all(BAD not in (c["partitionStatuses"] or {}).get("failedPartitions", []) for c in gate_state
+                   if c["name"] == GATE_CHECK), (key, gate_state)
