@@ -268,8 +268,13 @@ def _model_and_predictions(report: BackfillReport, instance: dg.DagsterInstance,
 
 
 def _message(error) -> str:
-    """A step failure's own message (the user code's exception, not Dagster's wrapper)."""
-    return (error.cause or error).message.strip()
+    """A step failure's own message (the user code's exception, not Dagster's wrapper); a
+    ``UpstreamCheckFailed`` without its class name, since it reads as a sentence."""
+    cause = error.cause or error
+    message = cause.message.strip()
+    if cause.cls_name == UpstreamCheckFailed.__name__:
+        message = message.split(": ", 1)[-1]
+    return message
 
 
 def _failure_message(result: dg.ExecuteInProcessResult) -> str:

@@ -91,11 +91,11 @@ class PointsModelConfig(dg.Config):
 )
 def points_model(context: dg.AssetExecutionContext, config: PointsModelConfig, model_store: ModelStore,
                  lineage: Lineage, rows: pd.DataFrame):
-    rows, left_out = training_rows(context, rows)
     seasons = sorted(rows.loc[rows["minutes_played"] > 0, "season"].unique())
     if len(seasons) < 2:
         raise UpstreamCheckFailed(f"model not trained: needs an earlier season (played games only in "
                                   f"{', '.join(map(str, seasons)) or 'no season'})")
+    rows, left_out = training_rows(context, rows)
     split = model.split_by_date(rows, config.valid_share)
     booster = model.train(split, config.params(), config.num_boost_round)
     evaluation = model.evaluate(booster, split)

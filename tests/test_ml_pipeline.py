@@ -20,7 +20,14 @@ from nba_assets.basketball import model as m
 from test_pipeline import latest_evaluation
 
 PROJECT = Path(__file__).resolve().parent.parent
-SLICE = [k for k in REAL_DATES if "2022-10-18" <= k <= "2022-12-10" or "2023-10-24" <= k <= "2023-11-12"]
+SLICE = [k for k in REAL_DATES if "2022-10-18" <= k <= "2022-12-10" or "2023-06-01" <= k <= "2023-06-12"
+         or "2023-10-24" <= k <= "2023-11-12"]
+SEASON_END = "2023-06-12"  # the 2023 Finals' last game: its player rows are dropped, so the date is held back
+
+
+def _no_players_on_the_last_date(frames):
+    players = frames["player_boxscores.parquet"]
+    frames["player_boxscores.parquet"] = players[players["game_date"] != SEASON_END]
 
 
 def _env(root: Path) -> dict:
@@ -34,7 +41,7 @@ def trained(tmp_path_factory):
     home = root / "home"
     home.mkdir()
     (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
-    write_raw_folder(root / "raw", SLICE)
+    write_raw_folder(root / "raw", SLICE, _no_players_on_the_last_date)
     done = subprocess.run([sys.executable, "-m", "nba_assets.backfill", "--workers", "1"], cwd=PROJECT, env=_env(root),
                           capture_output=True, text=True, timeout=900)
     with pytest.MonkeyPatch.context() as env_patch:
@@ -60,6 +67,20 @@ def test_backfill_trains_stores_and_predicts(trained):
     assert event.asset_materialization.metadata["model_version"].value == version
     for name in ("evaluation", "feature_importance", "error_breakdown"):
         assert event.asset_materialization.metadata[name].value.startswith("| ")
+
+
+def test_the_model_trains_on_the_dates_that_passed_and_names_the_one_left_out(trained):
+    """The season's last date is held back (no player rows): the model still trains, on the
+    other dates, and its card and metadata say which date was left out and why."""
+    root, done, instance = trained
+    assert f"{SEASON_END}: " in done.stdout and "Held back" in done.stdout
+    version = json.loads((root / "models" / "latest.json").read_text())["version"]
+    card = json.loads((root / "models" / version / "model_card.json").read_text())
+    assert list(card["dates_left_out"]) == [SEASON_END]
+    assert "player_game_summary" in card["dates_left_out"][SEASON_END]
+    metadata = instance.get_latest_materialization_event(keys.POINTS_MODEL).asset_materialization.metadata
+    assert metadata["dates_left_out"].value == 1 and SEASON_END in metadata["dates_left_out_why"].value
+    assert frame(root, f"SELECT count(*) AS n FROM nba_ml.feature_rows WHERE game_date = '{SEASON_END}'")["n"][0] == 0
 
 
 def test_model_checks_are_recorded_with_the_model(trained):

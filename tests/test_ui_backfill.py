@@ -133,7 +133,7 @@ query State($key: AssetKeyInput!, $partition: String!) {
 STEP_FAILURES = """
 query Failures($runId: ID!) {
   runOrError(runId: $runId) { ... on Run { eventConnection(afterCursor: null) { events { __typename
-    ... on ExecutionStepFailureEvent { stepKey error { message } } } } } }
+    ... on ExecutionStepFailureEvent { stepKey error { message errorChain { error { message } } } } } } } }
 }"""
 
 
@@ -241,8 +241,10 @@ def backfill(tmp_path_factory) -> Backfill:
                                                                              "partition": BAD})
         for run in result.status["runs"]:
             events = dev.gql(STEP_FAILURES, {"runId": run["runId"]})["runOrError"]["eventConnection"]["events"]
-            result.failures[run["runId"]] = [(e["stepKey"], e["error"]["message"]) for e in events
-                                             if e["__typename"] == "ExecutionStepFailureEvent"]
+            result.failures[run["runId"]] = [  # the step's error and its causes (the user code's exception)
+                (e["stepKey"], " <- ".join(m.strip() for m in [e["error"]["message"]] + [
+                    c["error"]["message"] for c in e["error"]["errorChain"]]))
+                for e in events if e["__typename"] == "ExecutionStepFailureEvent"]
         result.unfinished_runs = dev.gql(UNFINISHED, {"statuses": UNFINISHED_RUNS})["runsOrError"]["results"]
         result.seconds = time.monotonic() - started
     except BaseException:
@@ -281,7 +283,8 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     failures = [(run_id, step, message) for run_id, steps in backfill.failures.items() for step, message in steps]
     assert len(failures) == 1, failures  # the model's step, nothing else
     run_id, step, message = failures[0]
-    assert step == "points_model" and message.startswith("model not trained:"), failures
+    print("DEBUG", json.dumps({"failures": failures, "status": b["status"], "runs": [(r["runId"], r["status"], r["assetSelection"], {t["key"]: t["value"] for t in r["tags"]}) for r in b["runs"]], "statuses": backfill.statuses(), "seconds": backfill.seconds, "states": {k: v["assetNodeOrError"]["assetChecksOrError"] for k, v in backfill.asset_state.items() if "player_game" in k}}, indent=1))
+    assert step == "points_model" and "UpstreamCheckFailed: model not trained:" in message, failures
     assert "needs an earlier season" in message or "have no readable feature rows" in message, message
     runs = {r["runId"]: r for r in b["runs"]}
     assert runs[run_id]["status"] == "FAILURE"
