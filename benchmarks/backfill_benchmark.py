@@ -91,10 +91,10 @@ if __name__ == "__main__":
         sys.exit(0)
     sys.path.insert(0, str(PROJECT))
     from nba_assets.basketball.calendar import season_of
-    from nba_assets.partitions import game_days
+    from resources.raw_source import RawSource, default_raw_dir
     from datetime import date
 
-    keys = game_days.get_partition_keys()
+    keys = [d.isoformat() for d in RawSource(raw_dir=default_raw_dir()).game_dates()]
     seasons = sorted({season_of(date.fromisoformat(k)) for k in keys})
     print("| seasons | partitions | rows | wall time | partitions/s | rows/s |\n|---|---|---|---|---|---|")
     for n in range(1, len(seasons) + 1):

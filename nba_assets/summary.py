@@ -10,15 +10,21 @@ import duckdb
 from nba_assets import keys
 from nba_assets.definitions import defs
 from nba_assets.gating import GATE_CHECK, held_back_reasons
-from resources.warehouse import connect_duckdb, default_duckdb_path
+from resources.warehouse import WarehouseLocked, connect_duckdb, default_duckdb_path
 
 
-def table_rows(tables: list[dg.AssetKey]) -> dict[str, int | None]:
-    if os.environ.get("NBA_WAREHOUSE", "duckdb") != "duckdb":
-        return {t.to_user_string(): None for t in tables}
-    if not os.path.exists(default_duckdb_path()):
-        return {t.to_user_string(): None for t in tables}
-    with connect_duckdb(default_duckdb_path(), read_only=True, log=print) as con:
+def table_rows(tables: list[dg.AssetKey], wait_seconds: float = 30.0) -> dict[str, int | None]:
+    """Rows per table; None where unknown (another warehouse, no table yet, or the file stayed
+    locked by another process: said once, the summary goes on)."""
+    none = {t.to_user_string(): None for t in tables}
+    if os.environ.get("NBA_WAREHOUSE", "duckdb") != "duckdb" or not os.path.exists(default_duckdb_path()):
+        return none
+    try:
+        con = connect_duckdb(default_duckdb_path(), read_only=True, log=print, wait_seconds=wait_seconds)
+    except WarehouseLocked as exc:
+        print(f"  (row counts not shown: {exc})")
+        return none
+    with con:
         out = {}
         for t in tables:
             try:

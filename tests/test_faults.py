@@ -78,6 +78,7 @@ from pathlib import Path  # noqa: E402
 
 import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 RANGE = ("2023-10-05", "2023-11-08")
@@ -212,3 +213,80 @@ def test_a_revised_box_score_refreshes_its_date_and_the_windows_after_it_only(tm
     assert ("nba_precompute.player_rolling_stats", next_day) in changed
     # raw and analytics of other dates are untouched
     assert not {k for k in changed if k[0].startswith(("nba_raw", "nba_analytics")) and k[1] != REVISED}
+
+
+# ---- a warehouse locked by another process ---------------------------------------------------
+
+def _hold_lock(path: Path, seconds: float) -> subprocess.Popen:
+    code = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('locked', flush=True); time.sleep({seconds})"
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_a_locked_warehouse_waits_naming_the_holder_then_fails_fast(tmp_path):
+    from resources.warehouse import WarehouseLocked, connect_duckdb
+
+    path = tmp_path / "w.duckdb"
+    duckdb.connect(str(path)).close()
+    holder = _hold_lock(path, 30)
+    logged: list[str] = []
+    try:
+        started = time.monotonic()
+        with pytest.raises(WarehouseLocked, match=f"locked by PID {holder.pid}"):
+            connect_duckdb(str(path), log=logged.append, wait_seconds=1.5)
+        assert time.monotonic() - started < 10
+        assert len(logged) == 1 and f"PID {holder.pid}" in logged[0] and "waiting up to 2 s" in logged[0]
+    finally:
+        holder.kill()
+        holder.wait()
+    connect_duckdb(str(path), wait_seconds=1.5).close()  # the lock went with its holder
+
+
+def test_a_wait_ends_when_the_holder_lets_go(tmp_path):
+    from resources.warehouse import connect_duckdb
+
+    path = tmp_path / "w.duckdb"
+    duckdb.connect(str(path)).close()
+    holder = _hold_lock(path, 2)
+    logged: list[str] = []
+    connect_duckdb(str(path), log=logged.append, wait_seconds=30).close()
+    holder.wait()
+    assert len(logged) == 1 and f"PID {holder.pid}" in logged[0]
+
+
+def test_the_summary_does_not_crash_on_a_locked_warehouse(tmp_path, monkeypatch, capsys):
+    from nba_assets import keys
+    from nba_assets.summary import table_rows
+
+    path = tmp_path / "w.duckdb"
+    duckdb.connect(str(path)).close()
+    monkeypatch.setenv("NBA_DUCKDB_PATH", str(path))
+    holder = _hold_lock(path, 30)
+    try:
+        assert table_rows([keys.PLAYER_GAME_SUMMARY], wait_seconds=1) == {"nba_analytics/player_game_summary": None}
+        assert f"locked by PID {holder.pid}" in capsys.readouterr().out
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+# ---- runs left STARTED by a killed process ---------------------------------------------------
+
+def test_runs_of_a_killed_backfill_are_marked_failed_on_the_next_start(instance):
+    import uuid
+
+    from nba_assets.backfill import PID_TAG, mark_killed_runs_failed
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+
+    def started(pid: int) -> dg.DagsterRun:
+        return instance.add_run(dg.DagsterRun(job_name="all_tables", run_id=str(uuid.uuid4()),
+                                              status=dg.DagsterRunStatus.STARTED,
+                                              tags={"nba/backfill": "cli", PID_TAG: str(pid)}))
+
+    stuck, alive = started(dead.pid), started(os.getpid())
+    assert mark_killed_runs_failed(instance) == [stuck.run_id]
+    assert instance.get_run_by_id(stuck.run_id).status == dg.DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED

@@ -283,7 +283,6 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     failures = [(run_id, step, message) for run_id, steps in backfill.failures.items() for step, message in steps]
     assert len(failures) == 1, failures  # the model's step, nothing else
     run_id, step, message = failures[0]
-    print("DEBUG", json.dumps({"failures": failures, "status": b["status"], "runs": [(r["runId"], r["status"], r["assetSelection"], {t["key"]: t["value"] for t in r["tags"]}) for r in b["runs"]], "statuses": backfill.statuses(), "seconds": backfill.seconds, "states": {k: v["assetNodeOrError"]["assetChecksOrError"] for k, v in backfill.asset_state.items() if "player_game" in k}}, indent=1))
     assert step == "points_model" and "UpstreamCheckFailed: model not trained:" in message, failures
     assert "needs an earlier season" in message or "have no readable feature rows" in message, message
     runs = {r["runId"]: r for r in b["runs"]}
