@@ -3,7 +3,8 @@
 ``dagster_dev`` starts ``dagster dev -w workspace.yaml`` from the project folder against a
 temporary instance (a copy of ``dagster_home/dagster.yaml``), a temporary DuckDB warehouse and
 model folder, and a small raw folder of real game dates (``write_raw_folder``), so the
-partitions, derived from the raw folder at import, are exactly those dates. The server runs in
+partitions are exactly those dates (registered in the instance before the server starts, as
+the ``game_dates`` sensor would add them). The server runs in
 its own session/process group, with default SIGINT/SIGTERM handlers restored before the exec
 (``dagster dev`` started from a background process otherwise ignores both), and the finalizer
 stops the whole group, then kills any process still carrying this test's environment marker
@@ -35,9 +36,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from conftest import write_raw_folder  # tests/conftest.py (the e2e folder is a package, so no clash)
+from nba_assets.partitions import register_game_dates
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("NBA_E2E_ARTIFACTS") or PROJECT / "artifacts" / "e2e")
@@ -194,6 +197,10 @@ def dagster_dev(tmp_path_factory, artifacts, browser_paths) -> Iterator[DagsterD
     home = root / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    with pytest.MonkeyPatch.context() as env_patch:  # the event log storage finds its files from DAGSTER_HOME
+        env_patch.setenv("DAGSTER_HOME", str(home))
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            register_game_dates(instance, DATES)
     port, token = _free_port(), uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items()
            if k not in ("NBA_MODEL_BUCKET", "GCP_PROJECT", "GCP_CREDENTIALS", "DAGSTER_GRPC_PORT")}
