@@ -70,8 +70,11 @@ def _sample(frame: pd.DataFrame, per_date: int) -> pd.DataFrame:
 def _leakage(table: pd.DataFrame, players: pd.DataFrame, dates: list[str], recompute, label: str) -> dict[str, Outcome]:
     problems = []
     sample = _sample(_dated(table, dates), th.LEAKAGE_SAMPLE_PER_DATE)
+    # each player's own rows, found once (the recomputation itself still filters them row by row)
+    own = dict(tuple(players[players["player_id"].isin(sample["player_id"])].groupby("player_id")))
+    empty = players.iloc[0:0]
     for row in sample.itertuples(index=False):
-        expected = recompute(players, row.player_id, row.game_date, row.season)
+        expected = recompute(own.get(row.player_id, empty), row.player_id, row.game_date, row.season)
         for column, want in expected.items():
             got = getattr(row, column)
             same = (pd.isna(got) and want is None) or (want is not None and not pd.isna(got)
