@@ -4,7 +4,6 @@ import dagster as dg
 import pandas as pd
 
 from asset_checks import precompute_rules as pr
-from asset_checks import rules
 from asset_checks import thresholds as th
 from asset_checks.emit import emit_all
 from asset_checks.specs import spec

@@ -76,7 +76,7 @@ def test_the_bad_dates_are_held_back_alone_and_named(slice_run):
         built = set(_frame(root, f"SELECT DISTINCT game_date::VARCHAR AS d FROM {table}")["d"])
         assert built == set(SLICE) - {BAD_MINUTES, NO_PLAYERS}, table
     # the raw table keeps the shipped rows, bad value included
-    assert _frame(root, f"SELECT count(*) AS n FROM nba_raw.player_boxscores WHERE min = 'abc'")["n"][0] == 1
+    assert _frame(root, "SELECT count(*) AS n FROM nba_raw.player_boxscores WHERE min = 'abc'")["n"][0] == 1
 
 
 def test_windows_across_a_held_back_date_are_built_and_flagged(slice_run):

@@ -382,7 +382,7 @@ def test_game_missing_a_team_row_fails_two_teams_per_game(pipeline, raw_folder):
         frames[files.TEAM_BOXSCORES.name] = t[~((t["game_id"] == victim["game_id"]) & (t["team_id"] == victim["team_id"]))]
 
     raw = raw_folder([D1, D2], drop_one_team_row)
-    result = pipeline.run(D1, D2, raw_dir=raw)
+    assert pipeline.run(D1, D2, raw_dir=raw).success  # a failed check is an outcome, not a crash
     bad = latest_evaluation(pipeline.instance, TWO_TEAMS_PER_GAME, D1)
     assert not bad.passed and bad.severity == dg.AssetCheckSeverity.ERROR
     assert victim["game_id"] in bad.description and "1 team rows" in bad.description

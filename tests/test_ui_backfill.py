@@ -24,14 +24,8 @@ Takes about 105 s on a 2-CPU machine (server start, one ranged run, the failed m
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,13 +37,12 @@ from dagster._core.event_api import PartitionKeyFilter
 
 from conftest import REAL_DATES, real_frame, write_raw_folder
 from e2e.conftest import (  # the browser test's harness: same server start, readiness wait and teardown
-    _WRAPPER, MARKER, PROJECT, DagsterDev, _free_port, _pids_with_marker, _stop, _wait_until_loaded,
+    DagsterDev, _pids_with_marker, _stop, _wait_until_loaded, open_instance, start_dev,
     teardown_on_signals,  # noqa: F401 - session fixture (autouse): SIGTERM/SIGINT still run the teardown
 )
 from nba_assets import keys
 from nba_assets.definitions import defs
 from nba_assets.gating import GATE_CHECK, HELD_BACK
-from nba_assets.partitions import register_game_dates
 from resources import raw_source as files
 
 DATES = [d for d in REAL_DATES if "2023-11-01" <= d <= "2023-11-10"]  # 9 game dates (none on 11-07)
@@ -185,43 +178,14 @@ def _poll(dev: DagsterDev, backfill_id: str) -> dict:
         time.sleep(2.0)
 
 
-@contextmanager
-def _instance(home: Path) -> Iterator[dg.DagsterInstance]:
-    """The server's instance, opened here (its event log storage finds its files from DAGSTER_HOME)."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DAGSTER_HOME", str(home))
-        with dg.DagsterInstance.from_config(str(home)) as instance:
-            yield instance
-
-
 @pytest.fixture(scope="module")
 def backfill(tmp_path_factory) -> Backfill:
     root = tmp_path_factory.mktemp("ui_backfill")
     players = real_frame(PLAYERS)
     row = players[(players["game_date"] == BAD) & (players["pts"] > 0)].iloc[0]
     raw_dir = Path(write_raw_folder(root / "raw", DATES, _duplicate_a_player_row))
-    home = root / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    with _instance(home) as instance:  # no wait for the game_dates sensor
-        assert register_game_dates(instance, DATES) == DATES
-
-    port, token = _free_port(), uuid.uuid4().hex
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NBA_MODEL_BUCKET", "GCP_PROJECT", "GCP_CREDENTIALS", "DAGSTER_GRPC_PORT")}
-    env.update({
-        "DAGSTER_HOME": str(home), "NBA_RAW_DIR": str(raw_dir), "NBA_DUCKDB_PATH": str(root / "warehouse.duckdb"),
-        "NBA_MODEL_DIR": str(root / "models"), "NBA_RAW_SOURCE": "folder", "NBA_WAREHOUSE": "duckdb",
-        "PYTHONUNBUFFERED": "1", MARKER: token,
-    })
-    log_path = root / "dagster-dev.log"
-    log = open(log_path, "w")
-    process = subprocess.Popen(
-        [sys.executable, "-c", _WRAPPER, str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml",
-         "-h", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    dev = DagsterDev(url=f"http://127.0.0.1:{port}", process=process, log=log_path, home=home,
-                     warehouse=root / "warehouse.duckdb", raw_dir=raw_dir, dates=DATES)
+    dev, token, log = start_dev(root, raw_dir, DATES, root / "dagster-dev.log")
+    process, log_path = dev.process, dev.log
     try:
         _wait_until_loaded(dev, time.monotonic() + 150.0)
         partition_keys = dev.gql(PARTITION_KEYS, {"key": {"path": keys.PLAYER_BOXSCORES.path}})[
@@ -296,7 +260,7 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     assert b["status"] == "COMPLETED_FAILED", b["status"]
     assert backfill.unfinished_runs == []  # nothing left queued or started
 
-    with _instance(backfill.dev.home) as instance:
+    with open_instance(backfill.dev.home) as instance:
         for key in TABLES:  # exactly the selected dates; the raw folder's three later dates nowhere
             assert sorted(instance.get_materialized_partitions(key)) == SELECTED, key
         assert instance.get_materialized_partitions(keys.PLAYER_POINTS_PREDICTIONS) == set()
@@ -309,7 +273,7 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
 
 
 def test_the_bad_date_is_held_back_alone_below_the_failed_raw_check(backfill):
-    with _instance(backfill.dev.home) as instance:
+    with open_instance(backfill.dev.home) as instance:
         raw = instance.event_log_storage.get_latest_asset_check_execution_by_key(
             [UNIQUE_PLAYER_GAMES], partition_filter=PartitionKeyFilter(key=BAD))[UNIQUE_PLAYER_GAMES]
         raw = raw.event.dagster_event.event_specific_data

@@ -143,7 +143,6 @@ def teammate_absence_features(players: pd.DataFrame, keys: pd.DataFrame, lookbac
     p["ppg_after"] = g["points"].cumsum() / (g.cumcount() + 1)
     p["mpg_after"] = g["minutes_played"].cumsum() / (g.cumcount() + 1)
     pt = p[["team_abbr", "season", "player_id", "game_date", "ppg_after", "mpg_after"]]
-    team_dates = pt[["team_abbr", "season", "game_date"]].drop_duplicates()
     res = []
     for (team, season), hist in pt.groupby(["team_abbr", "season"], sort=False):
         hist = hist.sort_values(["game_date", "player_id"])  # unique: the sums below add in a fixed order

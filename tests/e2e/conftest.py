@@ -33,6 +33,8 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,18 +191,24 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="module")
-def dagster_dev(tmp_path_factory, artifacts, browser_paths) -> Iterator[DagsterDev]:
-    """The running server (``browser_paths`` first: no server is started when the test would skip)."""
-    root = tmp_path_factory.mktemp("e2e")
-    raw_dir = Path(write_raw_folder(root / "raw", DATES))
+@contextmanager
+def open_instance(home: Path) -> Iterator[dg.DagsterInstance]:
+    """The instance of ``home`` (its event log storage finds its files from DAGSTER_HOME)."""
+    with pytest.MonkeyPatch.context() as env_patch:
+        env_patch.setenv("DAGSTER_HOME", str(home))
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            yield instance
+
+
+def start_dev(root: Path, raw_dir: Path, dates: list[str], log_path: Path) -> tuple[DagsterDev, str, IO]:
+    """``dagster dev`` on 127.0.0.1 over ``raw_dir``, with a fresh instance, warehouse and model
+    folder under ``root`` and ``dates`` registered (no wait for the game_dates sensor).
+    Returns (server, the process marker token, the open log file)."""
     home = root / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    with pytest.MonkeyPatch.context() as env_patch:  # the event log storage finds its files from DAGSTER_HOME
-        env_patch.setenv("DAGSTER_HOME", str(home))
-        with dg.DagsterInstance.from_config(str(home)) as instance:
-            register_game_dates(instance, DATES)
+    with open_instance(home) as instance:
+        register_game_dates(instance, dates)
     port, token = _free_port(), uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items()
            if k not in ("NBA_MODEL_BUCKET", "GCP_PROJECT", "GCP_CREDENTIALS", "DAGSTER_GRPC_PORT")}
@@ -209,14 +217,21 @@ def dagster_dev(tmp_path_factory, artifacts, browser_paths) -> Iterator[DagsterD
         "NBA_MODEL_DIR": str(root / "models"), "NBA_RAW_SOURCE": "folder", "NBA_WAREHOUSE": "duckdb",
         "PYTHONUNBUFFERED": "1", MARKER: token,
     })
-    dagster = Path(sys.executable).parent / "dagster"
-    log_path = artifacts / "dagster-dev.log"
     log = open(log_path, "w")
     process = subprocess.Popen(
-        [sys.executable, "-c", _WRAPPER, str(dagster), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-c", _WRAPPER, str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml",
+         "-h", "127.0.0.1", "-p", str(port)],
         cwd=PROJECT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    dev = DagsterDev(url=f"http://127.0.0.1:{port}", process=process, log=log_path, home=home,
-                     warehouse=root / "warehouse.duckdb", raw_dir=raw_dir, dates=DATES)
+    return (DagsterDev(url=f"http://127.0.0.1:{port}", process=process, log=log_path, home=home,
+                       warehouse=root / "warehouse.duckdb", raw_dir=raw_dir, dates=dates), token, log)
+
+
+@pytest.fixture(scope="module")
+def dagster_dev(tmp_path_factory, artifacts, browser_paths) -> Iterator[DagsterDev]:
+    """The running server (``browser_paths`` first: no server is started when the test would skip)."""
+    root = tmp_path_factory.mktemp("e2e")
+    dev, token, log = start_dev(root, Path(write_raw_folder(root / "raw", DATES)), DATES, artifacts / "dagster-dev.log")
+    process = dev.process
     try:
         _wait_until_loaded(dev, time.monotonic() + SERVER_START_TIMEOUT)
         dev.gql("mutation { setNuxSeen }")  # no "Join the Dagster community" modal over the pages

@@ -5,8 +5,8 @@ folder holds four real game dates, a headless Chromium:
 
 1. opens the asset lineage of the ``nba_raw`` and ``nba_analytics`` groups (both expanded) and
    finds every table of the two groups, ``player_game_summary`` included;
-2. launches the backfill the way the README describes it: *Materialize all…* → partition range
-   ``[2023-11-01...2023-11-04]`` → *Launch backfill*; the toast names the backfill, and the
+2. launches the backfill the way the README describes it: *Materialize all…* → the game dates
+   (*All* of the four registered dates) → *Launch backfill*; the toast names the backfill, and the
    webserver's GraphQL confirms its partitions and its six assets;
 3. waits for the daemon to finish it (GraphQL ``partitionBackfillOrError``), then opens the
    backfill's page and finds every asset 100% completed with 4 partitions succeeded;
@@ -93,14 +93,12 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
              60, f"'{len(dates)} partitions' (the raw folder's dates) on all {len(ASSETS)} nodes")
     shot(driver, artifacts, "01_asset_graph.png")
 
-    # 2. Launch the backfill from the UI: Materialize all… → range → Launch backfill.
+    # 2. Launch the backfill from the UI: Materialize all… → the game dates (dynamic partitions:
+    #    "All" of the registered dates) → Launch backfill.
     displayed(driver, "//button[contains(normalize-space(.), 'Materialize all')]")[0].click()
     dialog = wait_for(driver, lambda d: next(iter(displayed(d, "//*[@role='dialog']")), False), 30, "the launch dialog")
     wait_for(driver, lambda d: "Launch runs to materialize 6 assets" in dialog.text, 30, "'materialize 6 assets' title")
-    ranges = dialog.find_element(By.XPATH, ".//input[starts-with(@placeholder, 'ex:')]")
-    ranges.click()
-    ranges.send_keys(f"[{dates[0]}...{dates[-1]}]")
-    ranges.send_keys("\t")
+    dialog.find_element(By.XPATH, ".//button[normalize-space(.)='All']").click()
     wait_for(driver, lambda d: f"{len(dates)} partitions" in dialog.text, 30, f"'{len(dates)} partitions' selected")
     shot(driver, artifacts, "02_launch_backfill_dialog.png")
     dialog.find_element(By.XPATH, ".//button[normalize-space(.)='Launch backfill']").click()
@@ -125,7 +123,7 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
         f"after {time.monotonic() - started:.0f} s:\n{dev.log_tail()}")
 
     driver.get(f"{dev.url}/runs/b/{backfill_id}")
-    wait_for(driver, text_present(backfill_id, "Succeeded", f"{dates[0]}...{dates[-1]}",
+    wait_for(driver, text_present(backfill_id, "Succeeded", f"{len(dates)} partitions",
                                   *(f"{g} / {n}" for g, n in ASSETS)), 60, "the completed backfill table")
     page = body_text(driver)
     for group, name in ASSETS:
