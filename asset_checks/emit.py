@@ -61,7 +61,9 @@ def latest_materializations(instance: dg.DagsterInstance, asset_key: dg.AssetKey
 
 def emit(context, spec: dg.AssetCheckSpec, outcomes: Mapping[str, Outcome],
          targets: Mapping[str, AssetCheckEvaluationTargetMaterializationData] | None = None,
-         ) -> Iterator[dg.AssetCheckResult]:
+         only_failures: bool = False) -> Iterator[dg.AssetCheckResult]:
+    """``only_failures``: in a ranged run, record the failing dates' evaluations only (the gate's
+    passing dates are recorded by their materializations)."""
     keys = list(context.partition_keys)
     if len(keys) == 1:
         o = outcomes[keys[0]]
@@ -72,6 +74,8 @@ def emit(context, spec: dg.AssetCheckSpec, outcomes: Mapping[str, Outcome],
     log = context.op_execution_context.log_event if hasattr(context, "op_execution_context") else context.log_event
     for key in keys:
         o = outcomes[key]
+        if only_failures and o.passed:
+            continue
         log(dg.AssetCheckEvaluation(
             asset_key=spec.asset_key, check_name=spec.name, passed=o.passed, severity=_SEVERITY[o.severity],
             description=o.description, metadata=o.metadata, partition=key, blocking=spec.blocking,
@@ -87,7 +91,7 @@ def emit(context, spec: dg.AssetCheckSpec, outcomes: Mapping[str, Outcome],
 
 
 def emit_all(context, specs: Mapping[str, dg.AssetCheckSpec], results: Mapping[str, Mapping[str, Outcome]],
-             held_back: Mapping[dg.AssetKey, set[str]] | None = None):
+             held_back: Mapping[dg.AssetKey, set[str]] | None = None, only_failures: bool = False):
     """Emit every selected spec. Dates in ``held_back`` (default: read from the instance) pass
     every check but ``inputs_ready``: the asset held them back and wrote nothing to check."""
     keys = list(context.partition_keys)
@@ -105,7 +109,7 @@ def emit_all(context, specs: Mapping[str, dg.AssetCheckSpec], results: Mapping[s
         if spec.name != GATE_CHECK and held:
             outcomes = {d: Outcome(True, WARN, "held back (inputs_ready failed): nothing to check", {})
                         if d in held else o for d, o in outcomes.items()}
-        yield from emit(context, spec, outcomes, targets[spec.asset_key])
+        yield from emit(context, spec, outcomes, targets[spec.asset_key], only_failures)
 
 
 def with_trailing(context, asset: dg.AssetKey, metrics: pd.DataFrame) -> pd.DataFrame:

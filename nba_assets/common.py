@@ -55,7 +55,8 @@ def gate_results(context: dg.AssetExecutionContext, key: dg.AssetKey, held: dict
     outcomes = {d: Outcome(False, ERROR, _held_text(held[d]), {})
                 if d in held else Outcome(True, ERROR, "every input partition readable", {})
                 for d in context.partition_keys}
-    yield from emit_all(context, {GATE_CHECK: gate_spec(key)}, {GATE_CHECK: outcomes}, held_back={key: set(held)})
+    yield from emit_all(context, {GATE_CHECK: gate_spec(key)}, {GATE_CHECK: outcomes}, held_back={key: set(held)},
+                        only_failures=True)
 
 
 def _held_text(reason: str) -> str:

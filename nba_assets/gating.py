@@ -18,9 +18,9 @@ games. Every other date of the range builds. The next table down sees ``held_bac
 the date back in turn; the reason carried down is always the first (root) one. When the
 upstream partition is repaired and re-materialized, its checks pass and the dates below open.
 
-The gate reads ``held_back`` from the materialization, not the ``inputs_ready`` evaluation: the
-reason is written in the same event as the (empty) data, so no reader in another process can
-see the partition without it.
+``inputs_ready`` records an evaluation for each held-back date (and for the date of a
+single-partition run); a built date's gate result is its materialization, which is written
+in the same event as the data (one event less per table and date of a backfill).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ GATE_CHECK = "inputs_ready"
 HELD_BACK = "held_back"  # materialization metadata of a held-back partition: why
 GATE_DESCRIPTION = ("ERROR (blocking): every input partition of D is readable (materialized, its blocking checks "
                     "evaluated on its latest materialization and passed, not stale). Otherwise D is held back: "
-                    "written empty, with this check naming the upstream asset, check and games.")
+                    "written empty, with this check naming the upstream asset, check and games. A backfill records it "
+                    "for the held-back dates only; a built date's result is its materialization (no held_back).")
 
 
 class Lineage(dg.ConfigurableResource):

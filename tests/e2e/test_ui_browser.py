@@ -156,6 +156,8 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
     missing, failed_blocking, summary = [], [], {}
     for asset in ASSETS:
         for name, blocking in _checks(dev, asset).items():
+            if name == "inputs_ready":  # recorded for held-back dates only (none here); its summary passed
+                continue
             per_date = _executions_per_date(dev, asset, name)
             summary[f"{'/'.join(asset)}:{name}"] = {d: per_date.get(d, {}).get("status") for d in dates}
             for date in dates:
