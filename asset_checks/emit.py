@@ -30,7 +30,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 
 from asset_checks.rules import ERROR, WARN, Outcome
 from asset_checks.thresholds import REGRESSION_WINDOW
-from nba_assets.gating import GATE_CHECK, held_back_dates
+from nba_assets.gating import GATE_CHECK, held_back_reasons
 from nba_assets.partitions import known_dates, season_of_key
 
 _SEVERITY = {ERROR: dg.AssetCheckSeverity.ERROR, WARN: dg.AssetCheckSeverity.WARN}
@@ -71,12 +71,11 @@ def emit(context, spec: dg.AssetCheckSpec, outcomes: Mapping[str, Outcome],
                                   severity=_SEVERITY[o.severity], description=o.description, metadata=o.metadata)
         return
     targets = targets if targets is not None else latest_materializations(context.instance, spec.asset_key, keys)
-    log = context.op_execution_context.log_event if hasattr(context, "op_execution_context") else context.log_event
     for key in keys:
         o = outcomes[key]
         if only_failures and o.passed:
             continue
-        log(dg.AssetCheckEvaluation(
+        context.op_execution_context.log_event(dg.AssetCheckEvaluation(
             asset_key=spec.asset_key, check_name=spec.name, passed=o.passed, severity=_SEVERITY[o.severity],
             description=o.description, metadata=o.metadata, partition=key, blocking=spec.blocking,
             target_materialization_data=targets.get(key)))
@@ -104,7 +103,7 @@ def emit_all(context, specs: Mapping[str, dg.AssetCheckSpec], results: Mapping[s
                 if len(keys) > 1 else {}
         held = (held_back or {}).get(spec.asset_key)
         if held is None:
-            held = held_back_dates(context.instance, spec.asset_key, keys)
+            held = set(held_back_reasons(context.instance, spec.asset_key, keys))
         outcomes = results[name]
         if spec.name != GATE_CHECK and held:
             outcomes = {d: Outcome(True, WARN, "held back (inputs_ready failed): nothing to check", {})

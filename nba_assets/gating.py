@@ -33,6 +33,7 @@ from dagster._core.storage.asset_check_execution_record import AssetCheckExecuti
 
 GATE_CHECK = "inputs_ready"
 HELD_BACK = "held_back"  # materialization metadata of a held-back partition: why
+NEVER_MATERIALIZED = "was never materialized"
 GATE_DESCRIPTION = ("ERROR (blocking): every input partition of D is readable (materialized, its blocking checks "
                     "evaluated on its latest materialization and passed, not stale). Otherwise D is held back: "
                     "written empty, with this check naming the upstream asset, check and games. A backfill records it "
@@ -76,7 +77,7 @@ def unreadable(instance: dg.DagsterInstance, lineage: Lineage, asset: dg.AssetKe
         return {}
     mats = storage.get_latest_storage_id_by_partition(asset, dg.DagsterEventType.ASSET_MATERIALIZATION, wanted)
     name = asset.to_user_string()
-    why = {d: f"{name} {d} was never materialized" for d in dates if d not in mats}
+    why = {d: f"{name} {d} {NEVER_MATERIALIZED}" for d in dates if d not in mats}
     built = [d for d in dates if d in mats]
     if not built:
         return dict(sorted(why.items()))
@@ -136,10 +137,9 @@ def _failed_with_error(storage, check: dg.AssetCheckKey, date: str) -> str | Non
     return (getattr(evaluation, "description", None) or "no description").strip()
 
 
-def held_back(context: dg.AssetExecutionContext, inputs: Iterable[dg.AssetKey],
-              dates: Sequence[str] | None = None) -> dict[str, str]:
+def held_back(context: dg.AssetExecutionContext, inputs: Iterable[dg.AssetKey]) -> dict[str, str]:
     """date -> reason, for the dates being built whose identity input partitions are not readable."""
-    dates = list(context.partition_keys) if dates is None else list(dates)
+    dates = list(context.partition_keys)
     out: dict[str, str] = {}
     for asset in inputs:
         for d, reason in unreadable(context.instance, context.resources.lineage, asset, dates).items():
@@ -149,15 +149,12 @@ def held_back(context: dg.AssetExecutionContext, inputs: Iterable[dg.AssetKey],
 
 def held_back_reasons(instance: dg.DagsterInstance, asset: dg.AssetKey, dates: Sequence[str]) -> dict[str, str]:
     """date -> why, for the dates whose latest materialization of ``asset`` says it held them back."""
-    if not dates:
+    wanted = set(dates)
+    if not wanted:  # an empty set means "every partition" to the storage
         return {}
     mats = instance.event_log_storage.get_latest_storage_id_by_partition(
-        asset, dg.DagsterEventType.ASSET_MATERIALIZATION, set(dates))
-    return dict(sorted(_held_back_in_metadata(instance, asset, {d: i for d, i in mats.items() if d in set(dates)}).items()))
-
-
-def held_back_dates(instance: dg.DagsterInstance, asset: dg.AssetKey, dates: Sequence[str]) -> set[str]:
-    return set(held_back_reasons(instance, asset, dates))
+        asset, dg.DagsterEventType.ASSET_MATERIALIZATION, wanted)
+    return dict(sorted(_held_back_in_metadata(instance, asset, {d: i for d, i in mats.items() if d in wanted}).items()))
 
 
 def require_model(context: dg.AssetExecutionContext, model_key: dg.AssetKey,

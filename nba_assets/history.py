@@ -8,7 +8,8 @@ a backfill of a range targets exactly that range) and reads its window from the 
   out of the window, and every row of D says how many of its team's games that removed
   (``window_games_held_back``) and whether the window is complete (``history_complete``);
 - a history date that was never materialized holds D back: the window would silently be
-  short, and D's values would depend on what happened to be built.
+  short, and D's values would depend on what happened to be built;
+- D's own upstream partition, read here too, holds D back when it is not readable.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import dagster as dg
-import numpy as np
 import pandas as pd
 
 from asset_checks.rules import day
-from nba_assets.gating import unreadable
+from nba_assets.gating import NEVER_MATERIALIZED, unreadable
 from nba_assets.partitions import known_dates, season_history
+from resources.contract import empty
 
 SEASON, ALL = "season", "all"
 
@@ -48,7 +49,8 @@ def _windows(all_keys: list[str], dates: list[str], scope: str) -> dict[str, lis
 def load(context: dg.AssetExecutionContext, warehouse, tables: dict[dg.AssetKey, dg.TableSchema],
          dates: list[str], scope: str) -> History:
     """Rows of ``tables`` over the ``scope`` window (D's season, or every earlier date) of each of
-    ``dates``, and D's own rows; unreadable history dates left out, never-built ones holding D back."""
+    ``dates``, and D's own rows; unreadable history dates left out, never-built ones and D's own
+    unreadable partitions holding D back (``held``)."""
     all_keys = known_dates(context.instance)
     windows = _windows(all_keys, dates, scope)
     span = sorted(set(dates).union(*windows.values())) if dates else []
@@ -57,12 +59,15 @@ def load(context: dg.AssetExecutionContext, warehouse, tables: dict[dg.AssetKey,
         for d, why in unreadable(context.instance, context.resources.lineage, key, span).items():
             history.left_out.setdefault(d, why)
     for d in dates:
-        never = [h for h in windows[d] if "never materialized" in history.left_out.get(h, "")]
+        if d in history.left_out:
+            history.held[d] = history.left_out[d]
+            continue
+        never = [h for h in windows[d] if NEVER_MATERIALIZED in history.left_out.get(h, "")]
         if never:
             history.held[d] = (f"history not built: {len(never)} earlier date(s) of its window were never "
                                f"materialized ({history.left_out[never[0]]}{' ..' if len(never) > 1 else ''})")
     if not span:
-        history.frames = {key: pd.DataFrame() for key in tables}
+        history.frames = {key: empty(contract) for key, contract in tables.items()}
         return history
     log = context.log.warning
     for key, contract in tables.items():
@@ -94,9 +99,9 @@ def games_held_back(history: History, schedule: pd.DataFrame, rows: pd.DataFrame
 def flag_rows(frame: pd.DataFrame, history: History, schedule: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with ``window_games_held_back`` and ``history_complete`` per row."""
     lost = games_held_back(history, schedule, frame)
-    complete = np.array([not history.held_back_dates_before(d) for d in day(frame["game_date"])], dtype=bool) \
-        if len(frame) else np.array([], dtype=bool)
-    return frame.assign(window_games_held_back=lost.to_numpy(), history_complete=complete)
+    days = day(frame["game_date"]) if len(frame) else pd.Series([], dtype=object)
+    complete = days.map({d: not history.held_back_dates_before(d) for d in days.unique()}).astype(bool)
+    return frame.assign(window_games_held_back=lost.to_numpy(), history_complete=complete.to_numpy())
 
 
 def per_date_history(history: History, dates: list[str]) -> pd.DataFrame:

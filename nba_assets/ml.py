@@ -46,7 +46,7 @@ def feature_rows(context: dg.AssetExecutionContext, warehouse: Warehouse, lineag
                  factors: pd.DataFrame, zones: pd.DataFrame, teams: pd.DataFrame):
     history_tables = {keys.PLAYER_GAME_SUMMARY: contracts.PLAYER_GAME_SUMMARY,
                       keys.TEAM_OFFENSE_GAME_SUMMARY: contracts.TEAM_OFFENSE_GAME_SUMMARY}
-    held = held_back(context, [*PRE_GAME_TABLES, *history_tables])
+    held = held_back(context, PRE_GAME_TABLES)  # the history tables' own dates are read by ``load``
     history = load(context, warehouse, history_tables, list(context.partition_keys), ALL)
     for d, why in history.held.items():
         held.setdefault(d, why)

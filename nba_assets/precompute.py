@@ -26,7 +26,7 @@ GROUP = "nba_precompute"
 
 def _history(context: dg.AssetExecutionContext, warehouse, tables: dict) -> tuple[History, dict[str, str], list[str]]:
     """(season history of the upstream tables, held-back dates with reasons, dates to build)."""
-    held = held_back(context, list(tables) + [keys.SCHEDULE])
+    held = held_back(context, [keys.SCHEDULE])  # the history tables' own dates are read by ``load``
     history = load(context, warehouse, tables, list(context.partition_keys), SEASON)
     for d, why in history.held.items():
         held.setdefault(d, why)
@@ -44,8 +44,7 @@ def _player_table(key: dg.AssetKey, contract: dg.TableSchema, description: str, 
     """A player pre-game table: D's players, their season history, and the coverage and leakage
     checks evaluated in the same step (they need the player's whole season before D)."""
 
-    @dg.asset(name=key.path[-1], key_prefix=key.path[:-1],
-              **{**table_asset_args(key, contract, description, GROUP, specs.values()), "key": None},
+    @dg.asset(**table_asset_args(key, contract, description, GROUP, specs.values()),
               deps=[keys.PLAYER_GAME_SUMMARY, keys.SCHEDULE])
     def player_table(context: dg.AssetExecutionContext, warehouse: Warehouse, lineage: Lineage):
         history, held, build_dates = _history(context, warehouse, {keys.PLAYER_GAME_SUMMARY: contracts.PLAYER_GAME_SUMMARY})

@@ -74,8 +74,7 @@ def _raw_asset(key: dg.AssetKey, contract: dg.TableSchema, spec: files.RawFile, 
     with its ``shipped_values`` check evaluated in the same step."""
     check = shipped_values_spec(key)
 
-    @dg.asset(name=key.path[-1], **{**table_asset_args(key, contract, description, GROUP, [check]), "key": None},
-              key_prefix=key.path[:-1], pool=RAW_POOL)
+    @dg.asset(**table_asset_args(key, contract, description, GROUP, [check]), pool=RAW_POOL)
     def raw_table(context: dg.AssetExecutionContext, raw_source: RawSource):
         rows, problems, unknown = _read(context, raw_source, spec)
         if unknown:
