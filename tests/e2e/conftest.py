@@ -68,13 +68,15 @@ def _free_port() -> int:
 
 
 def _pids_with_marker(token: str) -> list[int]:
-    """Processes whose environment holds ``MARKER=token``: everything this test started."""
+    """Live processes whose environment holds ``MARKER=token``: everything this test started."""
     needle = f"{MARKER}={token}".encode()
     found = []
     for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else []:
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
+            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                continue  # exited, waiting to be reaped: not running
             if needle in (entry / "environ").read_bytes().split(b"\0"):
                 found.append(int(entry.name))
         except OSError:
@@ -161,12 +163,17 @@ def _stop(process: subprocess.Popen, token: str, log) -> None:
     if process.poll() is None:
         process.kill()
         process.wait(timeout=10)
-    for pid in _pids_with_marker(token):  # e.g. a run worker that left the group
-        log.write(f"\n[e2e harness] killing leftover process {pid}\n")
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    # A run worker that left the group, or one the daemon launched while the group was stopping.
+    # SIGKILL is asynchronous: keep killing until /proc no longer lists a marked live process.
+    deadline = time.monotonic() + 15
+    while (left := _pids_with_marker(token)) and time.monotonic() < deadline:
+        for pid in left:
+            log.write(f"\n[e2e harness] killing leftover process {pid}\n")
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.2)
 
 
 def _interrupt(signum, frame):
