@@ -1,7 +1,4 @@
-"""Every asset check of the code location that runs in its own step (the in-asset ones are
-declared with their assets)."""
-
-from asset_checks import analytics_checks, ml_checks, precompute_checks, raw_checks, regression_checks
-
-ALL_CHECKS = [*raw_checks.CHECKS, *analytics_checks.CHECKS, *precompute_checks.CHECKS, *ml_checks.CHECKS,
-              *regression_checks.CHECKS]
+"""What every check shares: the pure rules (``rules``, ``precompute_rules``, ``ml_rules``: frames
+in, per-date ``Outcome`` out, no Dagster), their thresholds (``thresholds``) and the per-date
+emission of outcomes as Dagster check results (``emit``). The checks themselves are declared
+beside their assets, in ``nba_assets/<family>_checks.py``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from asset_checks import thresholds as th
+from asset_checks import thresholds
 from asset_checks.rules import ERROR, WARN, Outcome, collect, counts_by_date, problems_frame
 
 KEY = ["game_date", "player_id"]
@@ -45,7 +45,7 @@ def same_values(table: pd.DataFrame, source: pd.DataFrame, columns: list[str], d
 
 
 def predictions_in_range(predictions: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
-    low, high = th.PREDICTION_RANGE
+    low, high = thresholds.PREDICTION_RANGE
     p = predictions["predicted_points"]
     bad = predictions[p.isna() | (p < low) | (p > high)]
     msgs = bad["player_id"].astype(str) + " predicted " + bad["predicted_points"].round(2).astype(str)
@@ -81,6 +81,6 @@ def train_eval_gap(train_mae: float, eval_mae: float) -> Outcome:
     gap = (eval_mae - train_mae) / train_mae
     metadata = {"train_mae": train_mae, "evaluation_mae": eval_mae, "gap_pct": 100 * gap}
     text = f"evaluation MAE {eval_mae:.3f} vs training {train_mae:.3f} ({100 * gap:+.1f}%)"
-    if gap > th.MAX_TRAIN_EVAL_MAE_GAP:
-        return Outcome(False, WARN, f"{text}: beyond {100 * th.MAX_TRAIN_EVAL_MAE_GAP:.0f}%, overfit?", metadata)
+    if gap > thresholds.MAX_TRAIN_EVAL_MAE_GAP:
+        return Outcome(False, WARN, f"{text}: beyond {100 * thresholds.MAX_TRAIN_EVAL_MAE_GAP:.0f}%, overfit?", metadata)
     return Outcome(True, WARN, text, metadata)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from asset_checks import thresholds as th
+from asset_checks import thresholds
 from asset_checks.rules import ERROR, Outcome, collect, counts_by_date, day, problems_frame
-from nba_assets.basketball import rolling
-from nba_assets.basketball.calendar import season_of
+from basketball import rolling
+from basketball.calendar import season_of, season_starts
 
 
 def _dated(frame: pd.DataFrame, dates: list[str]) -> pd.DataFrame:
@@ -20,7 +20,7 @@ def _empty_game_dates(table: pd.DataFrame, schedule: pd.DataFrame, players: pd.D
     real = schedule[schedule["is_nba_game"]]
     game_dates = set(day(real["game_date"])) & set(dates)
     empty = sorted(game_dates - set(day(table["game_date"])))
-    starts = rolling.season_starts(players)
+    starts = season_starts(players)
     days = pd.Series(pd.to_datetime(empty), dtype="datetime64[ns]")
     boot = rolling.is_bootstrap(days, days.map(season_of), starts)
     bad = days[~boot.to_numpy()] if len(days) else days
@@ -69,7 +69,7 @@ def _sample(frame: pd.DataFrame, per_date: int) -> pd.DataFrame:
 
 def _leakage(table: pd.DataFrame, players: pd.DataFrame, dates: list[str], recompute, label: str) -> dict[str, Outcome]:
     problems = []
-    sample = _sample(_dated(table, dates), th.LEAKAGE_SAMPLE_PER_DATE)
+    sample = _sample(_dated(table, dates), thresholds.LEAKAGE_SAMPLE_PER_DATE)
     # each player's own rows, found once (the recomputation itself still filters them row by row)
     own = dict(tuple(players[players["player_id"].isin(sample["player_id"])].groupby("player_id")))
     empty = players.iloc[0:0]
@@ -78,13 +78,13 @@ def _leakage(table: pd.DataFrame, players: pd.DataFrame, dates: list[str], recom
         for column, want in expected.items():
             got = getattr(row, column)
             same = (pd.isna(got) and want is None) or (want is not None and not pd.isna(got)
-                                                       and abs(float(got) - float(want)) <= th.LEAKAGE_TOLERANCE)
+                                                       and abs(float(got) - float(want)) <= thresholds.LEAKAGE_TOLERANCE)
             if not same:
                 problems.append((row.game_date, f"{label} player {row.player_id} {column}: stored {got}, "
                                                 f"recomputed from games before {row.game_date:%Y-%m-%d}: {want}"))
     frame = pd.DataFrame(problems, columns=["game_date", "message"])
     return collect(dates, [problems_frame(frame["game_date"], ERROR, frame["message"])],
-                   f"{th.LEAKAGE_SAMPLE_PER_DATE} sampled rows per date match a recomputation from earlier games",
+                   f"{thresholds.LEAKAGE_SAMPLE_PER_DATE} sampled rows per date match a recomputation from earlier games",
                    counts_by_date(sample))
 
 

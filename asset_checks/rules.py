@@ -7,14 +7,13 @@ Each rule lists its problems as rows (date, severity, message naming the game an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from asset_checks import thresholds as th
-from nba_assets.basketball.calendar import season_of
-from nba_assets.basketball.formulas import points_from_makes
+from asset_checks import thresholds
+from basketball.calendar import season_of
+from basketball.formulas import points_from_makes
 
 ERROR, WARN = "ERROR", "WARN"
 MAX_LISTED = 50
@@ -70,7 +69,7 @@ def escalate(problems: pd.DataFrame, team_games_per_date: dict[str, int]) -> pd.
         return problems
     affected = problems.groupby("date")["message"].transform("size")
     total = problems["date"].map(team_games_per_date).fillna(0)
-    systemic = (affected > th.MAX_ISOLATED_TEAM_GAMES) | (affected > th.MAX_ISOLATED_SHARE * total)
+    systemic = (affected > thresholds.MAX_ISOLATED_TEAM_GAMES) | (affected > thresholds.MAX_ISOLATED_SHARE * total)
     return problems.assign(severity=np.where(systemic, ERROR, WARN))
 
 
@@ -124,9 +123,9 @@ def player_schedule_complete(players: pd.DataFrame, schedule: pd.DataFrame, date
     sides = pd.concat([real.assign(team_abbr=real["home_team_abbr"]), real.assign(team_abbr=real["away_team_abbr"])])
     played = players[players["minutes_played"] > 0].groupby(["game_id", "team_abbr"]).size().rename("played")
     g = sides.join(played, on=["game_id", "team_abbr"]).fillna({"played": 0})
-    bad = g[g["played"] < th.MIN_PLAYERS_WITH_MINUTES]
+    bad = g[g["played"] < thresholds.MIN_PLAYERS_WITH_MINUTES]
     msgs = ("game " + bad["game_id"] + " " + bad["team_abbr"] + ": " + bad["played"].astype(int).astype(str)
-            + f" players with minutes (want >= {th.MIN_PLAYERS_WITH_MINUTES})")
+            + f" players with minutes (want >= {thresholds.MIN_PLAYERS_WITH_MINUTES})")
     problems = escalate(problems_frame(bad["game_date"], WARN, msgs), scheduled_team_games(schedule))
     return collect(dates, [problems], "every scheduled team-game has its players", counts_by_date(real))
 
@@ -170,11 +169,11 @@ def player_coverage(players: pd.DataFrame, dates: list[str]) -> dict[str, Outcom
     shots = p["has_shot_data"].astype(bool)
     zone_sum = p["paint_attempts"] + p["mid_range_attempts"] + p["three_attempts"]
     problems = [
-        _coverage_problem(p, p["minutes_played"].notna(), every, th.MINUTES_COVERAGE, "minutes_played on all rows", ERROR),
-        _coverage_problem(p, p["usage_rate"].notna(), played, th.USAGE_COVERAGE, "usage_rate on rows with minutes", ERROR),
+        _coverage_problem(p, p["minutes_played"].notna(), every, thresholds.MINUTES_COVERAGE, "minutes_played on all rows", ERROR),
+        _coverage_problem(p, p["usage_rate"].notna(), played, thresholds.USAGE_COVERAGE, "usage_rate on rows with minutes", ERROR),
         _coverage_problem(p, p[["paint_attempts", "mid_range_attempts", "three_attempts"]].notna().all(axis=1), shots,
-                          th.ZONE_COVERAGE, "zone columns on rows with shot data", ERROR),
-        _coverage_problem(p, zone_sum == p["fga"], shots, th.ZONE_FGA_AGREEMENT, "zone attempts == FGA", WARN),
+                          thresholds.ZONE_COVERAGE, "zone columns on rows with shot data", ERROR),
+        _coverage_problem(p, zone_sum == p["fga"], shots, thresholds.ZONE_FGA_AGREEMENT, "zone attempts == FGA", WARN),
     ]
     return collect(dates, problems, "coverage as required per column", counts_by_date(p))
 
@@ -205,7 +204,7 @@ def team_value_ranges(team: pd.DataFrame, dates: list[str]) -> dict[str, Outcome
     label = "game " + team["game_id"] + " " + team["team_abbr"]
     ot = team.groupby("game_id")["overtime_periods"].transform("nunique")
     problems = _box_identities(team, label) + [_violations(team, ot > 1, label, "teams disagree on overtime periods", ERROR)]
-    for col, (lo, hi) in th.PLAUSIBLE.items():
+    for col, (lo, hi) in thresholds.PLAUSIBLE.items():
         problems.append(_violations(team, (team[col] < lo) | (team[col] > hi), label, f"{col} outside {lo}-{hi}", WARN))
     return collect(dates, problems, "values within DOMAIN.md ranges", counts_by_date(team))
 
@@ -217,13 +216,13 @@ def player_value_ranges(players: pd.DataFrame, team: pd.DataFrame, dates: list[s
     game_minutes = 48 + 5 * p["overtime_periods"].fillna(0)
     played = p["minutes_played"] > 0
     problems = _box_identities(p, label) + [
-        _violations(p, p["minutes_played"] > game_minutes + th.MAX_PLAYER_MINUTES_SLACK, label, "minutes exceed the game's length", ERROR),
+        _violations(p, p["minutes_played"] > game_minutes + thresholds.MAX_PLAYER_MINUTES_SLACK, label, "minutes exceed the game's length", ERROR),
         _violations(p, p["minutes_played"] < 0, label, "negative minutes", ERROR),
         _violations(p, p["usage_rate"] < 0, label, "negative usage", ERROR),
         _violations(p, p["is_dnp"].astype(bool) & (p[["points", "fga", "fta", "reb", "ast", "tov"]].sum(axis=1) > 0), label,
                     "DNP row with stats", ERROR),
-        _violations(p, played & (p["minutes_played"] >= th.HIGH_USAGE_MIN_MINUTES) & (p["usage_rate"] > th.HIGH_USAGE), label,
-                    f"usage above {th.HIGH_USAGE:.0f} with {th.HIGH_USAGE_MIN_MINUTES:.0f}+ minutes", WARN),
+        _violations(p, played & (p["minutes_played"] >= thresholds.HIGH_USAGE_MIN_MINUTES) & (p["usage_rate"] > thresholds.HIGH_USAGE), label,
+                    f"usage above {thresholds.HIGH_USAGE:.0f} with {thresholds.HIGH_USAGE_MIN_MINUTES:.0f}+ minutes", WARN),
     ]
     return collect(dates, problems, "values within bounds", counts_by_date(players))
 
@@ -248,20 +247,20 @@ def regression(metrics: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
     ``metrics``: one row per date with data (index ``YYYY-MM-DD``), one column per metric.
     """
     metrics = metrics.sort_index()
-    seasons = pd.Series([season_of(date.fromisoformat(d)) for d in metrics.index], index=metrics.index, dtype="int64")
+    seasons = pd.Series([season_of(d) for d in metrics.index], index=metrics.index, dtype="int64")
     out = {}
     for d in dates:
         if d not in metrics.index:
             out[d] = Outcome(True, WARN, "no rows on this date", {})
             continue
-        same = (metrics.index < d) & (seasons == season_of(date.fromisoformat(d))).to_numpy()
-        history = metrics[same].tail(th.REGRESSION_WINDOW)
-        if len(history) < th.REGRESSION_MIN_HISTORY:
+        same = (metrics.index < d) & (seasons == season_of(d)).to_numpy()
+        history = metrics[same].tail(thresholds.REGRESSION_WINDOW)
+        if len(history) < thresholds.REGRESSION_MIN_HISTORY:
             out[d] = Outcome(True, WARN, f"only {len(history)} earlier dates with data: not compared", {"history": len(history)})
             continue
         mean, std = history.mean(), history.std().replace(0, np.nan)
         z = ((metrics.loc[d] - mean) / std).fillna(0)
-        far = z[z.abs() > th.REGRESSION_MAX_Z]
+        far = z[z.abs() > thresholds.REGRESSION_MAX_Z]
         meta = {"history": len(history), **{f"{m}": round(float(metrics.at[d, m]), 4) for m in metrics.columns},
                 **{f"{m}_trailing_mean": round(float(mean[m]), 4) for m in metrics.columns}}
         if far.empty:

@@ -90,7 +90,7 @@ if __name__ == "__main__":
         print(run(None, args.workers, "auto"))
         sys.exit(0)
     sys.path.insert(0, str(PROJECT))
-    from nba_assets.basketball.calendar import season_of
+    from basketball.calendar import season_of
     from resources.raw_source import RawSource, default_raw_dir
     from datetime import date
 

@@ -14,7 +14,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nba_assets.basketball import model as m  # noqa: E402
+from basketball import model  # noqa: E402
 from resources.warehouse import default_duckdb_path  # noqa: E402
 
 TABLES = ["nba_precompute.player_rolling_stats", "nba_precompute.player_composite_factors",
@@ -24,13 +24,13 @@ TABLES = ["nba_precompute.player_rolling_stats", "nba_precompute.player_composit
 if __name__ == "__main__":
     with duckdb.connect(default_duckdb_path(), read_only=True) as conn:
         frames = [conn.execute(f"SELECT * FROM {t}").fetchdf() for t in TABLES]
-    rows = m.feature_rows(*frames)
-    split = m.split_by_date(rows)
+    rows = model.feature_rows(*frames)
+    split = model.split_by_date(rows)
     started = time.perf_counter()
-    booster = m.train(split)
+    booster = model.train(split)
     print(f"train {len(split.train)} rows, valid {len(split.valid)}, test season {split.test_season}: "
           f"{time.perf_counter() - started:.1f} s, best iteration {booster.best_iteration}")
-    table = m.evaluate(booster, split)
+    table = model.evaluate(booster, split)
     print(table.to_string(index=False))
     for population, rows_ in table.groupby("population"):
         mae = rows_.set_index("predictor")["mae"]

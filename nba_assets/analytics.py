@@ -1,27 +1,26 @@
 """``nba_analytics``: team_offense_game_summary and player_game_summary (DOMAIN.md).
 
 Thin assets: the gate first (a date whose raw inputs are not readable is held back, alone), then
-the pure builders in ``nba_assets.basketball.tables`` over the other dates.
+the pure builders in ``basketball.tables`` over the other dates.
 """
 
 import dagster as dg
 import pandas as pd
 
-from nba_assets import contracts, keys
-from nba_assets.basketball.tables import build_player_game_summary, build_team_offense
+from nba_assets import analytics_checks, contracts, keys
+from basketball.tables import build_player_game_summary, build_team_offense
 from nba_assets.common import gate_results, report_per_date, table_asset_args, without_dates
 from nba_assets.gating import Lineage, held_back
 from asset_checks import rules
 from resources import raw_source as files
 from resources.raw_source import RawSource
 
-GROUP = "nba_analytics"
 
 
 @dg.asset(
     **table_asset_args(keys.TEAM_OFFENSE_GAME_SUMMARY, contracts.TEAM_OFFENSE_GAME_SUMMARY,
                        "One row per team per real NBA game: possessions, pace, offensive and defensive rating, "
-                       "TS%, eFG%, overtime periods, home flag, opponent.", GROUP),
+                       "TS%, eFG%, overtime periods, home flag, opponent."),
     ins={"team_boxscores": dg.AssetIn(keys.TEAM_BOXSCORES), "schedule": dg.AssetIn(keys.SCHEDULE)},
 )
 def team_offense_game_summary(context: dg.AssetExecutionContext, lineage: Lineage, team_boxscores: pd.DataFrame,
@@ -37,8 +36,7 @@ def team_offense_game_summary(context: dg.AssetExecutionContext, lineage: Lineag
     **table_asset_args(keys.PLAYER_GAME_SUMMARY, contracts.PLAYER_GAME_SUMMARY,
                        "One row per player per real NBA game, DNP rows kept and flagged: decimal minutes, usage rate "
                        "from the team's own totals, TS%, eFG%, shot-zone attempts and makes (NULL without shot data). "
-                       "Player rows that join no official team row are left out and named by the team_join check.",
-                       GROUP),
+                       "Player rows that join no official team row are left out and named by the team_join check."),
     ins={"player_boxscores": dg.AssetIn(keys.PLAYER_BOXSCORES), "shots": dg.AssetIn(keys.SHOTS),
          "team_offense_game_summary": dg.AssetIn(keys.TEAM_OFFENSE_GAME_SUMMARY)},
 )
@@ -57,3 +55,8 @@ def player_game_summary(context: dg.AssetExecutionContext, raw_source: RawSource
                             "joined no official team row and were left out (named by the team_join check)")
     yield dg.Output(frame)
     yield from gate_results(context, keys.PLAYER_GAME_SUMMARY, held)
+
+
+def definitions() -> dg.Definitions:
+    """This layer's assets and their checks (``nba_assets/definitions.py`` merges the layers)."""
+    return dg.Definitions(assets=[team_offense_game_summary, player_game_summary], asset_checks=analytics_checks.CHECKS)

@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from nba_assets import keys as asset_keys
-from nba_assets.definitions import defs
+from nba_assets.definitions import RESOURCES, defs
 from nba_assets.gating import UpstreamCheckFailed
-from nba_assets.ml import GROUP as ML_GROUP
-from nba_assets.partitions import known_dates, register_game_dates, season_of_key
-from nba_assets.precompute import GROUP as PRECOMPUTE_GROUP
+from basketball.calendar import season_of
+from nba_assets.partitions import known_dates, register_game_dates
+from resources.dagster_internals import latest_materialization_ids
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 PID_TAG = "nba/pid"
@@ -115,7 +115,7 @@ def stages(order: list[dg.AssetKey]) -> list[list[dg.AssetKey]]:
     history, which another chunk may still be writing, so they wait until the tables below are
     complete for every date."""
     graph = defs.resolve_asset_graph()
-    pre = [k for k in order if graph.get(k).group_name in (PRECOMPUTE_GROUP, ML_GROUP)]
+    pre = [k for k in order if graph.get(k).group_name in (asset_keys.PRECOMPUTE, asset_keys.ML)]
     return [s for s in ([k for k in order if k not in pre], pre) if s]
 
 
@@ -140,7 +140,7 @@ def season_chunks(keys: list[str], parts: int) -> list[tuple[str, str]]:
     part reads dates another part is still writing."""
     seasons: list[list[str]] = []
     for key in keys:
-        if seasons and season_of_key(seasons[-1][-1]) == season_of_key(key):
+        if seasons and season_of(seasons[-1][-1]) == season_of(key):
             seasons[-1].append(key)
         else:
             seasons.append([key])
@@ -184,9 +184,7 @@ def _alive(pid: int) -> bool:
 
 def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | None = None,
              workers: int = 1, model: str = "auto") -> BackfillReport:
-    from resources.nba_api_source import selected_raw_source
-
-    register_game_dates(instance, selected_raw_source().game_dates())
+    register_game_dates(instance, RESOURCES["raw_source"].game_dates())
     killed = mark_killed_runs_failed(instance)
     all_keys = known_dates(instance)
     keys = [k for k in all_keys if (start is None or k >= start) and (end is None or k <= end)]
@@ -211,7 +209,7 @@ def later_window_keys(range_keys: list[str], all_keys: list[str]) -> list[str]:
     """Dates after the range whose pre-game window contains part of it: the rest of the season
     of the range's last date."""
     last = range_keys[-1]
-    return [k for k in all_keys if k > last and season_of_key(k) == season_of_key(last)]
+    return [k for k in all_keys if k > last and season_of(k) == season_of(last)]
 
 
 def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance, job, order,
@@ -223,11 +221,9 @@ def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance,
     pre = layers[-1] if len(layers) > 1 else []
     if not later or not pre:
         return []
-    storage = instance.event_log_storage
     stale = set()
     for asset in pre:
-        stale |= set(storage.get_latest_storage_id_by_partition(asset, dg.DagsterEventType.ASSET_MATERIALIZATION,
-                                                                set(later)))
+        stale |= set(latest_materialization_ids(instance, asset, later))
     refreshed = sorted(k for k in stale if k in later)
     for first, last in spans(refreshed, all_keys):
         _record(report, _run(job, instance, first, last, pre))
@@ -236,9 +232,7 @@ def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance,
 
 def _model_and_predictions(report: BackfillReport, instance: dg.DagsterInstance, all_keys: list[str],
                            predict_keys: list[str], model: str) -> None:
-    storage = instance.event_log_storage
-    built = set(storage.get_latest_storage_id_by_partition(
-        asset_keys.FEATURE_ROWS, dg.DagsterEventType.ASSET_MATERIALIZATION, set(all_keys)))
+    built = set(latest_materialization_ids(instance, asset_keys.FEATURE_ROWS, all_keys))
     trained = instance.get_latest_materialization_event(asset_keys.POINTS_MODEL) is not None
     if model == "keep" and not trained:
         report.notes.append("no points model yet (--model keep): predictions not built")

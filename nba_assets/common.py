@@ -8,13 +8,36 @@ import pandas as pd
 
 from asset_checks.emit import emit_all
 from asset_checks.rules import ERROR, Outcome, day
-from nba_assets.gating import GATE_CHECK, GATE_DESCRIPTION, HELD_BACK
+from nba_assets import keys
+from nba_assets.gating import GATE_CHECK, GATE_DESCRIPTION, HELD_BACK, held_back_reasons
 from nba_assets.partitions import GAME_DATES
+from resources.deployment import current
 from resources.warehouse import PARTITION_EXPR
 
+# The UI's kind badges: pandas frames in the deployment's warehouse (duckdb or bigquery).
+TABLE_KINDS = {"pandas", current().warehouse}
 # A derived table follows its upstream for the latest date once the upstream's blocking checks
 # passed (evaluated by the ``nba_automation`` sensor, stopped until turned on).
 FOLLOW_UPSTREAM = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+
+
+def check_spec(asset: dg.AssetKey, name: str, description: str, blocking: bool,
+               reads: tuple = ()) -> dg.AssetCheckSpec:
+    """A check on ``asset``, partitioned like it (so the UI keeps check history per date), that
+    also reads the same dates of the ``reads`` assets."""
+    return dg.AssetCheckSpec(name, asset=asset, description=description, blocking=blocking,
+                             partitions_def=GAME_DATES, additional_deps=list(reads))
+
+
+def emit_checks(context, specs: dict[str, dg.AssetCheckSpec], results: dict[str, dict[str, Outcome]],
+                held_back: dict[dg.AssetKey, set[str]] | None = None):
+    """Emit ``results`` per date; a date the checked asset held back passes (nothing to check).
+    ``held_back``: those dates, when the step knows them (a check inside its asset's step);
+    otherwise read from each date's latest materialization."""
+    dates = list(context.partition_keys)
+    if held_back is None:
+        held_back = {a: set(held_back_reasons(context.instance, a, dates)) for a in {s.asset_key for s in specs.values()}}
+    yield from emit_all(context, specs, results, held_back)
 
 
 def gate_spec(key: dg.AssetKey) -> dg.AssetCheckSpec:
@@ -22,16 +45,16 @@ def gate_spec(key: dg.AssetKey) -> dg.AssetCheckSpec:
                              description=GATE_DESCRIPTION)
 
 
-def table_asset_args(key: dg.AssetKey, contract: dg.TableSchema, description: str, group: str,
+def table_asset_args(key: dg.AssetKey, contract: dg.TableSchema, description: str,
                      check_specs: Iterable[dg.AssetCheckSpec] = ()) -> dict:
-    """``@asset`` arguments for a warehouse table: partitions, one run per backfill range,
-    the partition expression and the column contract the IO manager enforces. Every table
-    outside ``nba_raw`` (which the schedule pulls) follows its upstream (``FOLLOW_UPSTREAM``) and
-    has the ``inputs_ready`` gate check."""
-    raw = group == "nba_raw"
+    """``@asset`` arguments for a warehouse table: its group (= key prefix = warehouse dataset),
+    partitions, one run per backfill range, the partition expression and the column contract the
+    IO manager enforces. Every table outside ``nba_raw`` (which the schedule pulls) follows its
+    upstream (``FOLLOW_UPSTREAM``) and has the ``inputs_ready`` gate check."""
+    raw = key.path[0] == keys.RAW
     return dict(
-        key=key, description=description, group_name=group, partitions_def=GAME_DATES,
-        backfill_policy=dg.BackfillPolicy.single_run(), kinds={"pandas", "duckdb"},
+        key=key, description=description, group_name=key.path[0], partitions_def=GAME_DATES,
+        backfill_policy=dg.BackfillPolicy.single_run(), kinds=TABLE_KINDS,
         automation_condition=None if raw else FOLLOW_UPSTREAM,
         metadata={"partition_expr": PARTITION_EXPR, "dagster/column_schema": contract},
         check_specs=[*([] if raw else [gate_spec(key)]), *check_specs],
@@ -55,7 +78,7 @@ def gate_results(context: dg.AssetExecutionContext, key: dg.AssetKey, held: dict
     outcomes = {d: Outcome(False, ERROR, _held_text(held[d]), {})
                 if d in held else Outcome(True, ERROR, "every input partition readable", {})
                 for d in context.partition_keys}
-    yield from emit_all(context, {GATE_CHECK: gate_spec(key)}, {GATE_CHECK: outcomes}, held_back={key: set(held)},
+    yield from emit_all(context, {GATE_CHECK: gate_spec(key)}, {GATE_CHECK: outcomes}, held_back={},
                         only_failures=True)
 
 

@@ -1,37 +1,62 @@
-"""The code location's single entry point: ``defs``. Loading it reads no data: the game dates
-are dynamic partitions the ``game_dates`` sensor and ``nba-backfill`` add from the raw folder."""
+"""The code location's single entry point: ``defs``, the layers merged with the resources of the
+deployment (``NBA_DEPLOYMENT``, ``resources/deployment.py``). Loading it reads no data: the game
+dates are dynamic partitions the ``game_dates`` sensor and ``nba-backfill`` add from the raw source."""
 
 import warnings
 
 import dagster as dg
 
-warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned asset checks are preview in 1.13
-warnings.filterwarnings("ignore", category=dg.BetaWarning)  # BackfillPolicy and pools are beta in 1.13
+# Silenced once, here, for every process that loads the location: partitioned asset checks and
+# AutomationCondition are preview in Dagster 1.13 (PreviewWarning); BackfillPolicy, pools and
+# the asset-check storage calls are beta (BetaWarning). Set before the layers are imported,
+# since the warnings fire when the assets are declared.
+warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-from asset_checks import ALL_CHECKS  # noqa: E402
-from nba_assets import analytics, ml, precompute, raw  # noqa: E402
-from nba_assets.jobs import (  # noqa: E402
-    all_tables_job, automation_sensor, daily_refresh_job, daily_refresh_schedule, game_dates_sensor,
-    predict_points_job, train_points_model_job, weekly_retrain_schedule,
-)
+from nba_assets import analytics, jobs, ml, precompute, raw  # noqa: E402
 from nba_assets.gating import Lineage  # noqa: E402
-from resources.model_store import model_store  # noqa: E402
-from resources.nba_api_source import selected_raw_source  # noqa: E402
-from resources.warehouse import warehouse, warehouse_io_manager  # noqa: E402
+from resources.bigquery import bigquery_warehouse, warehouse_bigquery_io_manager  # noqa: E402
+from resources.deployment import current  # noqa: E402
+from resources.model_store import ModelStore, default_model_dir  # noqa: E402
+from resources.nba_api_source import nba_api_source  # noqa: E402
+from resources.raw_source import RawSource, default_raw_dir  # noqa: E402
+from resources.warehouse import DuckDBWarehouse, WarehouseDuckDBIOManager, default_duckdb_path  # noqa: E402
 
-ASSETS = dg.load_assets_from_modules([raw, analytics, precompute, ml])
-RESOURCES = {"io_manager": warehouse_io_manager(), "warehouse": warehouse(), "raw_source": selected_raw_source(),
-             "model_store": model_store()}
-# The gate reads the whole graph's blocking checks and parents, which a run's own job does not carry.
-LINEAGE = Lineage.of(dg.Definitions(assets=ASSETS, asset_checks=ALL_CHECKS, resources={
-    **RESOURCES, "lineage": Lineage(blocking={}, parents={})}).resolve_asset_graph())
 
-defs = dg.Definitions(
-    assets=ASSETS,
-    asset_checks=ALL_CHECKS,
-    jobs=[all_tables_job, predict_points_job, train_points_model_job, daily_refresh_job],
-    schedules=[daily_refresh_schedule, weekly_retrain_schedule],
-    sensors=[automation_sensor, game_dates_sensor],
-    resources={**RESOURCES, "lineage": LINEAGE},
-    executor=dg.in_process_executor,
-)
+def _duckdb() -> dict:
+    return {"io_manager": WarehouseDuckDBIOManager(database=default_duckdb_path()),
+            "warehouse": DuckDBWarehouse(database=default_duckdb_path())}
+
+
+# One resource dict per deployment; only the chosen one is built (the live source checks that
+# nba_api is installed, BigQuery and GCS read their settings from the environment at run time).
+RESOURCES_BY_DEPLOYMENT = {
+    "local": lambda: {**_duckdb(), "raw_source": RawSource(raw_dir=default_raw_dir()),
+                      "model_store": ModelStore(local_dir=default_model_dir())},
+    "live": lambda: {**_duckdb(), "raw_source": nba_api_source(),
+                     "model_store": ModelStore(local_dir=default_model_dir())},
+    "production": lambda: {"io_manager": warehouse_bigquery_io_manager(), "warehouse": bigquery_warehouse(),
+                           "raw_source": nba_api_source(),
+                           "model_store": ModelStore(gcs_bucket=dg.EnvVar("NBA_MODEL_BUCKET"),
+                                                     gcp_project=dg.EnvVar("GCP_PROJECT"))},
+}
+
+
+def resources_for(deployment: str) -> dict:
+    return RESOURCES_BY_DEPLOYMENT[deployment]()
+
+
+RESOURCES = resources_for(current().name)
+
+
+def definitions(resources: dict) -> dg.Definitions:
+    """Every layer (its assets and their checks), the jobs, schedules and sensors, and ``resources``."""
+    return dg.Definitions.merge(
+        raw.definitions(), analytics.definitions(), precompute.definitions(), ml.definitions(), jobs.definitions(),
+        dg.Definitions(resources=resources, executor=dg.in_process_executor))
+
+
+# The gate reads the whole graph's blocking checks and parents, which a run's own job does not
+# carry (resolved once with a placeholder, since resolving checks that every resource is there).
+LINEAGE = Lineage.of(definitions({**RESOURCES, "lineage": Lineage(blocking={}, parents={})}).resolve_asset_graph())
+defs = definitions({**RESOURCES, "lineage": LINEAGE})  # the only Definitions at module scope, as Dagster requires

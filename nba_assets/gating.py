@@ -28,8 +28,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import dagster as dg
-from dagster._core.event_api import PartitionKeyFilter
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus as Status
+
+from resources.dagster_internals import (
+    FAILED,
+    SUCCEEDED,
+    CheckStatus,
+    check_statuses,
+    latest_check_evaluation,
+    latest_materialization_ids,
+    latest_materialization_records,
+    materialization_records,
+)
 
 GATE_CHECK = "inputs_ready"
 HELD_BACK = "held_back"  # materialization metadata of a held-back partition: why
@@ -71,67 +80,56 @@ class UpstreamCheckFailed(Exception):
 def unreadable(instance: dg.DagsterInstance, lineage: Lineage, asset: dg.AssetKey,
                dates: Sequence[str]) -> dict[str, str]:
     """date -> why (asset, date) is not readable, for the dates of ``dates`` that are not."""
-    storage = instance.event_log_storage
-    wanted = set(dates)
-    if not wanted:
-        return {}
-    mats = storage.get_latest_storage_id_by_partition(asset, dg.DagsterEventType.ASSET_MATERIALIZATION, wanted)
+    mats = latest_materialization_ids(instance, asset, dates)
     name = asset.to_user_string()
     why = {d: f"{name} {d} {NEVER_MATERIALIZED}" for d in dates if d not in mats}
     built = [d for d in dates if d in mats]
     if not built:
         return dict(sorted(why.items()))
-    for d, reason in _held_back_in_metadata(instance, asset, {d: mats[d] for d in built}).items():
+    for d, reason in _held_back_in_metadata(materialization_records(instance, asset, {d: mats[d] for d in built})).items():
         why[d] = reason
     checks = [c for c in lineage.blocking_checks(asset) if c.name != GATE_CHECK]
-    infos = {(i.check_key, i.partition_key): i for i in
-             storage.get_asset_check_partition_info(checks, partition_keys=built)} if checks else {}
+    statuses = check_statuses(instance, checks, built)
     for d in built:
         for check in checks:
             if d in why:
                 break
-            reason = _check_reason(storage, name, check, d, mats[d], infos.get((check, d)))
+            reason = _check_reason(instance, name, check, d, mats[d], statuses.get((check, d)))
             if reason is not None:
                 why[d] = reason
                 break
     for parent in lineage.partitioned_parents(asset):
-        newer = storage.get_latest_storage_id_by_partition(parent, dg.DagsterEventType.ASSET_MATERIALIZATION,
-                                                           set(built))
+        newer = latest_materialization_ids(instance, parent, built)
         for d in built:
             if d not in why and newer.get(d, -1) > mats[d]:
                 why[d] = f"{name} {d} is stale: {parent.to_user_string()} was re-materialized after it"
     return dict(sorted(why.items()))
 
 
-def _held_back_in_metadata(instance: dg.DagsterInstance, asset: dg.AssetKey, mats: dict[str, int]) -> dict[str, str]:
+def _held_back_in_metadata(records: dict[str, dg.EventLogRecord]) -> dict[str, str]:
     """date -> reason for the latest materializations that say the asset held the date back. The
     reason is stored with the materialization itself, so no reader can see the empty partition
     without it."""
-    if not mats:
-        return {}
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=asset, storage_ids=list(mats.values())), limit=len(mats)).records
-    return {r.partition_key: r.asset_materialization.metadata[HELD_BACK].value for r in records
+    return {d: r.asset_materialization.metadata[HELD_BACK].value for d, r in records.items()
             if HELD_BACK in r.asset_materialization.metadata}
 
 
-def _check_reason(storage, name: str, check: dg.AssetCheckKey, date: str, materialization: int, info) -> str | None:
-    if info is None or info.latest_execution_status not in (Status.SUCCEEDED, Status.FAILED):
+def _check_reason(instance: dg.DagsterInstance, name: str, check: dg.AssetCheckKey, date: str,
+                  materialization: int, status: CheckStatus | None) -> str | None:
+    if status is None or status.status not in (SUCCEEDED, FAILED):
         return f"{name} check '{check.name}' has not evaluated {date}"
-    if info.latest_target_materialization_storage_id != materialization:
+    if status.target_storage_id != materialization:
         return f"{name} check '{check.name}' has not evaluated the latest materialization of {date}"
-    if info.latest_execution_status == Status.FAILED:
-        failed = _failed_with_error(storage, check, date)
+    if status.status == FAILED:
+        failed = _failed_with_error(instance, check, date)
         if failed is not None:
             return failed if check.name == GATE_CHECK else f"{name} check '{check.name}' failed on {date}: {failed}"
     return None
 
 
-def _failed_with_error(storage, check: dg.AssetCheckKey, date: str) -> str | None:
+def _failed_with_error(instance: dg.DagsterInstance, check: dg.AssetCheckKey, date: str) -> str | None:
     """The description of the latest evaluation when it failed with ERROR; None for a WARN."""
-    record = storage.get_latest_asset_check_execution_by_key(
-        [check], partition_filter=PartitionKeyFilter(key=date)).get(check)
-    evaluation = record.event.dagster_event.event_specific_data if record and record.event else None
+    _, evaluation = latest_check_evaluation(instance, check, date)
     if evaluation is not None and evaluation.severity == dg.AssetCheckSeverity.WARN:
         return None
     return (getattr(evaluation, "description", None) or "no description").strip()
@@ -149,12 +147,7 @@ def held_back(context: dg.AssetExecutionContext, inputs: Iterable[dg.AssetKey]) 
 
 def held_back_reasons(instance: dg.DagsterInstance, asset: dg.AssetKey, dates: Sequence[str]) -> dict[str, str]:
     """date -> why, for the dates whose latest materialization of ``asset`` says it held them back."""
-    wanted = set(dates)
-    if not wanted:  # an empty set means "every partition" to the storage
-        return {}
-    mats = instance.event_log_storage.get_latest_storage_id_by_partition(
-        asset, dg.DagsterEventType.ASSET_MATERIALIZATION, wanted)
-    return dict(sorted(_held_back_in_metadata(instance, asset, {d: i for d, i in mats.items() if d in wanted}).items()))
+    return dict(sorted(_held_back_in_metadata(latest_materialization_records(instance, asset, dates)).items()))
 
 
 def require_model(context: dg.AssetExecutionContext, model_key: dg.AssetKey,
@@ -167,11 +160,9 @@ def require_model(context: dg.AssetExecutionContext, model_key: dg.AssetKey,
         raise UpstreamCheckFailed(f"{name} not built: {model_key.to_user_string()} was never "
                                   "materialized; train it first (job train_points_model)")
     version = event.asset_materialization.metadata["model_version"].value
-    records = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(list(check_keys))
     for key in check_keys:
-        record = records.get(key)
-        evaluation = record.event.dagster_event.event_specific_data if record and record.event else None
-        if record is None or record.run_id != event.run_id or evaluation is None or not evaluation.passed:
+        run_id, evaluation = latest_check_evaluation(context.instance, key)
+        if run_id != event.run_id or evaluation is None or not evaluation.passed:
             why = evaluation.description if evaluation is not None else "not evaluated for this version"
             raise UpstreamCheckFailed(
                 f"{name} not built: model {version} ({model_key.to_user_string()}) check "

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from nba_assets import keys
-from nba_assets.partitions import GAME_DATES, TIMEZONE, known_dates
+from nba_assets.partitions import GAME_DATES, TIMEZONE, additions, known_dates
 from resources.raw_source import RawSource
 
-ALL_TABLES = dg.AssetSelection.groups("nba_raw", "nba_analytics", "nba_precompute") | dg.AssetSelection.assets(
+ALL_TABLES = dg.AssetSelection.groups(keys.RAW, keys.ANALYTICS, keys.PRECOMPUTE) | dg.AssetSelection.assets(
     keys.FEATURE_ROWS)
 PREDICTIONS = dg.AssetSelection.assets(keys.PLAYER_POINTS_PREDICTIONS)
 MODEL = dg.AssetSelection.assets(keys.POINTS_MODEL, keys.MODEL_EVALUATION)
@@ -58,14 +58,10 @@ weekly_retrain_schedule = dg.ScheduleDefinition(
 
 
 def partition_requests(known: list[str], found: list[str]) -> list:
-    """Requests that add the ``found`` dates not ``known``, keeping the keys in date order (a date
-    older than a known one re-adds the later keys after it)."""
-    new = sorted(set(found) - set(known))
-    if not new:
-        return []
-    later = [k for k in known if k > new[0]]
-    return ([GAME_DATES.build_delete_request(later)] if later else []) + \
-        [GAME_DATES.build_add_request(sorted(new + later))]
+    """Requests that add the ``found`` dates not ``known``, keeping the keys in date order."""
+    delete, add = additions(known, found)
+    return ([GAME_DATES.build_delete_request(delete)] if delete else []) + \
+        ([GAME_DATES.build_add_request(add)] if add else [])
 
 
 @dg.sensor(name="game_dates", minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
@@ -84,3 +80,10 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
     description="Evaluates FOLLOW_UPSTREAM: a derived table of the latest date is rebuilt after its upstream "
                 "changed, once the upstream's blocking checks passed.",
 )
+
+
+def definitions() -> dg.Definitions:
+    """The jobs, schedules and sensors (``nba_assets/definitions.py`` merges them with the layers)."""
+    return dg.Definitions(jobs=[all_tables_job, predict_points_job, train_points_model_job, daily_refresh_job],
+                          schedules=[daily_refresh_schedule, weekly_retrain_schedule],
+                          sensors=[automation_sensor, game_dates_sensor])

@@ -16,18 +16,16 @@ from hashlib import sha256
 import dagster as dg
 import pandas as pd
 
-from asset_checks import ml_checks
-from asset_checks import thresholds as th
-from nba_assets import contracts, keys
-from nba_assets.basketball import model
-from nba_assets.common import gate_results, report_per_date, table_asset_args, without_dates
+from asset_checks import thresholds
+from nba_assets import contracts, keys, ml_checks
+from basketball import model
+from nba_assets.common import TABLE_KINDS, gate_results, report_per_date, table_asset_args, without_dates
 from nba_assets.gating import Lineage, UpstreamCheckFailed, held_back, require_model, unreadable
 from nba_assets.history import ALL, load, per_date_history
 from nba_assets.partitions import known_dates
 from resources.model_store import ModelStore
 from resources.warehouse import Warehouse
 
-GROUP = "nba_ml"
 FEATURE_ROWS = contracts.feature_rows_contract(model.FEATURES)
 PRE_GAME_TABLES = (keys.PLAYER_ROLLING_STATS, keys.PLAYER_COMPOSITE_FACTORS, keys.PLAYER_SHOT_ZONE_ANALYSIS,
                    keys.TEAM_DEFENSE_ZONE_ANALYSIS)
@@ -36,7 +34,7 @@ PRE_GAME_TABLES = (keys.PLAYER_ROLLING_STATS, keys.PLAYER_COMPOSITE_FACTORS, key
 @dg.asset(**table_asset_args(keys.FEATURE_ROWS, FEATURE_ROWS,
                              "Per player of D's games: the model's pre-game features (the nba_precompute tables of D, "
                              "and form across seasons from every readable game before D) and, once D is played, the "
-                             "target points and minutes. Missing inputs stay NULL.", GROUP),
+                             "target points and minutes. Missing inputs stay NULL."),
           ins={"rolling_stats": dg.AssetIn(keys.PLAYER_ROLLING_STATS),
                "factors": dg.AssetIn(keys.PLAYER_COMPOSITE_FACTORS),
                "zones": dg.AssetIn(keys.PLAYER_SHOT_ZONE_ANALYSIS),
@@ -77,12 +75,12 @@ class PointsModelConfig(dg.Config):
 
 
 @dg.multi_asset(
-    outs={"points_model": dg.AssetOut(key=keys.POINTS_MODEL, dagster_type=dg.Nothing, group_name=GROUP,
+    outs={"points_model": dg.AssetOut(key=keys.POINTS_MODEL, dagster_type=dg.Nothing, group_name=keys.ML,
                                       kinds={"xgboost"},
                                       description="XGBoost points regressor: trained on every date before the latest "
                                                   "season, early-stopped on the last training dates, evaluated on the "
                                                   "latest season. Booster and model card in the model store."),
-          "model_evaluation": dg.AssetOut(key=keys.MODEL_EVALUATION, group_name=GROUP, kinds={"pandas", "duckdb"},
+          "model_evaluation": dg.AssetOut(key=keys.MODEL_EVALUATION, group_name=keys.ML, kinds=TABLE_KINDS,
                                           metadata={"dagster/column_schema": contracts.MODEL_EVALUATION},
                                           description="The model and each baseline on exactly the same rows of the "
                                                       "latest season, per population.")},
@@ -137,11 +135,11 @@ def training_rows(context: dg.AssetExecutionContext, rows: pd.DataFrame) -> tupl
     all_keys = known_dates(context.instance)
     left_out = unreadable(context.instance, context.resources.lineage, keys.FEATURE_ROWS, all_keys)
     share = len(left_out) / max(len(all_keys), 1)
-    if share > th.MAX_DATES_LEFT_OUT_SHARE:
+    if share > thresholds.MAX_DATES_LEFT_OUT_SHARE:
         first = next(iter(left_out.items()))
         raise UpstreamCheckFailed(
             f"model not trained: {len(left_out)} of {len(all_keys)} dates ({share:.1%}) have no readable feature rows "
-            f"(limit {th.MAX_DATES_LEFT_OUT_SHARE:.0%}); first: {first[0]}: {first[1]}")
+            f"(limit {thresholds.MAX_DATES_LEFT_OUT_SHARE:.0%}); first: {first[0]}: {first[1]}")
     if left_out:
         context.log.warning(f"training leaves out {len(left_out)} date(s): " + "; ".join(
             f"{d}: {w}" for d, w in list(left_out.items())[:10]))
@@ -155,8 +153,7 @@ def _span(frame: pd.DataFrame) -> tuple[str, str]:
 
 @dg.asset(**table_asset_args(keys.PLAYER_POINTS_PREDICTIONS, contracts.PLAYER_POINTS_PREDICTIONS,
                              "Per player of D's games: predicted points from the current points_model version (from "
-                             "D's pre-game feature rows), and once D is played the actual points and the error.",
-                             GROUP),
+                             "D's pre-game feature rows), and once D is played the actual points and the error."),
           ins={"rows": dg.AssetIn(keys.FEATURE_ROWS)}, deps=[keys.POINTS_MODEL])
 def player_points_predictions(context: dg.AssetExecutionContext, model_store: ModelStore, lineage: Lineage,
                               rows: pd.DataFrame):
@@ -168,3 +165,8 @@ def player_points_predictions(context: dg.AssetExecutionContext, model_store: Mo
     report_per_date(context, frame, held=held, in_training_period=lambda f: f["in_training_period"].sum())
     yield dg.Output(frame)
     yield from gate_results(context, keys.PLAYER_POINTS_PREDICTIONS, held)
+
+
+def definitions() -> dg.Definitions:
+    """This layer's assets and their checks (``nba_assets/definitions.py`` merges the layers)."""
+    return dg.Definitions(assets=[feature_rows, points_model, player_points_predictions], asset_checks=ml_checks.CHECKS)

@@ -22,7 +22,7 @@ from datetime import date
 
 import dagster as dg
 
-from nba_assets.basketball.calendar import season_of
+from basketball.calendar import season_of
 
 TIMEZONE = "America/New_York"
 GAME_DATES = dg.DynamicPartitionsDefinition(name="game_dates")
@@ -33,25 +33,29 @@ def known_dates(instance: dg.DagsterInstance) -> list[str]:
     return list(instance.get_dynamic_partitions(GAME_DATES.name))
 
 
+def additions(known: list[str], found: Iterable[date | str]) -> tuple[list[str], list[str]]:
+    """(keys to delete, keys to add) that add the ``found`` dates not ``known`` and keep the keys
+    in date order: rarely, an older date arrived after newer ones, and the later keys are
+    re-added after it."""
+    new = sorted({d if isinstance(d, str) else d.isoformat() for d in found} - set(known))
+    if not new:
+        return [], []
+    later = [k for k in known if k > new[0]]
+    return later, sorted(new + later)
+
+
 def register_game_dates(instance: dg.DagsterInstance, dates: Iterable[date | str]) -> list[str]:
-    """Add the game dates the instance does not know yet, keeping the keys in date order.
-    Returns the keys added."""
+    """Add the game dates the instance does not know yet, in date order. Returns the new keys."""
     known = known_dates(instance)
-    wanted = sorted({d if isinstance(d, str) else d.isoformat() for d in dates} - set(known))
-    if not wanted:
-        return []
-    later = [k for k in known if k > wanted[0]]
-    for key in later:  # rare: an older date arrived after newer ones
+    delete, add = additions(known, dates)
+    for key in delete:
         instance.delete_dynamic_partition(GAME_DATES.name, key)
-    instance.add_dynamic_partitions(GAME_DATES.name, sorted(wanted + later))
-    return wanted
-
-
-def season_of_key(key: str) -> int:
-    return season_of(date.fromisoformat(key))
+    if add:
+        instance.add_dynamic_partitions(GAME_DATES.name, add)
+    return [k for k in add if k not in known]
 
 
 def season_history(all_keys: list[str], key: str) -> list[str]:
     """The partitions of ``key``'s season strictly before it: what its pre-game window reads."""
-    season = season_of_key(key)
-    return [k for k in all_keys if k < key and season_of_key(k) == season]
+    season = season_of(key)
+    return [k for k in all_keys if k < key and season_of(k) == season]

@@ -1,7 +1,7 @@
 """``nba_precompute``: pre-game, as-of-date tables (DOMAIN.md, "Rolling, as-of-date tables").
 
 Partition D holds the players of D's games (the teams scheduled on D) with values computed from
-games strictly before D (``nba_assets.basketball.rolling``). Each table depends on D's own
+games strictly before D (``basketball.rolling``). Each table depends on D's own
 upstream partition (identity) and reads the rest of D's season from the warehouse
 (``nba_assets.history``): a history date that is held back upstream is left out of every window
 and each row says how many of its team's games that removed; a history date never built holds
@@ -12,16 +12,14 @@ back (``nba_assets.gating``); every other date of the range builds.
 import dagster as dg
 import pandas as pd
 
-from asset_checks import precompute_checks as pre_checks
 from asset_checks import precompute_rules
-from nba_assets import contracts, keys
-from nba_assets.basketball import factors, rolling
+from nba_assets import contracts, keys, precompute_checks
+from basketball import factors, rolling
 from nba_assets.common import gate_results, report_per_date, table_asset_args, without_dates
 from nba_assets.gating import Lineage, held_back
 from nba_assets.history import SEASON, History, flag_rows, load, per_date_history
 from resources.warehouse import Warehouse
 
-GROUP = "nba_precompute"
 
 
 def _history(context: dg.AssetExecutionContext, warehouse, tables: dict) -> tuple[History, dict[str, str], list[str]]:
@@ -44,7 +42,7 @@ def _player_table(key: dg.AssetKey, contract: dg.TableSchema, description: str, 
     """A player pre-game table: D's players, their season history, and the coverage and leakage
     checks evaluated in the same step (they need the player's whole season before D)."""
 
-    @dg.asset(**table_asset_args(key, contract, description, GROUP, specs.values()),
+    @dg.asset(**table_asset_args(key, contract, description, specs.values()),
               deps=[keys.PLAYER_GAME_SUMMARY, keys.SCHEDULE])
     def player_table(context: dg.AssetExecutionContext, warehouse: Warehouse, lineage: Lineage):
         history, held, build_dates = _history(context, warehouse, {keys.PLAYER_GAME_SUMMARY: contracts.PLAYER_GAME_SUMMARY})
@@ -55,7 +53,7 @@ def _player_table(key: dg.AssetKey, contract: dg.TableSchema, description: str, 
                         rows_with_held_back_games=lambda f: (f["window_games_held_back"] > 0).sum(), **metrics)
         yield dg.Output(frame)
         yield from gate_results(context, key, held)
-        yield from pre_checks.in_asset_results(context, specs, frame, players, without_dates(schedule, held),
+        yield from precompute_checks.in_asset_results(context, specs, frame, players, without_dates(schedule, held),
                                                key.path[-1], leakage, set(held))
 
     return player_table
@@ -65,20 +63,20 @@ player_rolling_stats = _player_table(
     keys.PLAYER_ROLLING_STATS, contracts.PLAYER_ROLLING_STATS,
     "Per player of D's games: points L5/L10/season, points std L10, minutes, usage and attempts L10, points per "
     "minute, games played, rest and workload over 7 and 14 days, from played games before D in the same season.",
-    pre_checks.ROLLING_SPECS, rolling.player_rolling_stats, precompute_rules.rolling_leakage,
+    precompute_checks.ROLLING_SPECS, rolling.player_rolling_stats, precompute_rules.rolling_leakage,
     {"bootstrap_rows": lambda f: f["is_bootstrap"].sum(), "first_games": lambda f: (f["games_played_season"] == 0).sum()})
 
 player_shot_zone_analysis = _player_table(
     keys.PLAYER_SHOT_ZONE_ANALYSIS, contracts.PLAYER_SHOT_ZONE_ANALYSIS,
     "Per player of D's games: zone rates, zone FG%, attempts per game and primary zone over the last 10 played "
     "games before D in the same season; NULL without shot data.",
-    pre_checks.ZONE_SPECS, rolling.player_shot_zone_analysis, precompute_rules.zone_leakage,
+    precompute_checks.ZONE_SPECS, rolling.player_shot_zone_analysis, precompute_rules.zone_leakage,
     {"rows_with_shot_data": lambda f: (f["sample_size"] > 0).sum()})
 
 
 @dg.asset(**table_asset_args(keys.TEAM_DEFENSE_ZONE_ANALYSIS, contracts.TEAM_DEFENSE_ZONE_ANALYSIS,
                              "Per team scheduled on D: opponents' FG% by zone over its last 15 games before D minus "
-                             "the league's over the same dates (pp), defensive rating, pace, offensive rating.", GROUP),
+                             "the league's over the same dates (pp), defensive rating, pace, offensive rating."),
           deps=[keys.TEAM_OFFENSE_GAME_SUMMARY, keys.PLAYER_GAME_SUMMARY, keys.SCHEDULE])
 def team_defense_zone_analysis(context: dg.AssetExecutionContext, warehouse: Warehouse, lineage: Lineage):
     history, held, build_dates = _history(context, warehouse, {
@@ -95,8 +93,7 @@ def team_defense_zone_analysis(context: dg.AssetExecutionContext, warehouse: War
 
 @dg.asset(**table_asset_args(keys.PLAYER_COMPOSITE_FACTORS, contracts.PLAYER_COMPOSITE_FACTORS,
                              "Per player of D's games: fatigue (0-100), shot-zone mismatch (-10..+10), pace (-3..+3), "
-                             "usage spike (-3..+3), their total and completeness (nba_assets/basketball/factors.py).",
-                             GROUP),
+                             "usage spike (-3..+3), their total and completeness (basketball/factors.py)."),
           ins={"rolling_stats": dg.AssetIn(keys.PLAYER_ROLLING_STATS),
                "zones": dg.AssetIn(keys.PLAYER_SHOT_ZONE_ANALYSIS),
                "teams": dg.AssetIn(keys.TEAM_DEFENSE_ZONE_ANALYSIS)})
@@ -109,3 +106,9 @@ def player_composite_factors(context: dg.AssetExecutionContext, lineage: Lineage
     report_per_date(context, frame, precompute_rules.composite_metrics(frame), held)
     yield dg.Output(frame)
     yield from gate_results(context, keys.PLAYER_COMPOSITE_FACTORS, held)
+
+
+def definitions() -> dg.Definitions:
+    """This layer's assets and their checks (``nba_assets/definitions.py`` merges the layers)."""
+    return dg.Definitions(assets=[player_rolling_stats, player_shot_zone_analysis, team_defense_zone_analysis,
+                                  player_composite_factors], asset_checks=precompute_checks.CHECKS)

@@ -9,25 +9,24 @@ back from every table below; every other date is written and checked as usual. A
 extra column is kept out of the table and reported by the same check as a WARN.
 """
 
-import os
-
 import dagster as dg
 import pandas as pd
 
 from asset_checks.emit import emit_all
 from asset_checks.rules import ERROR, WARN, Outcome, day
-from nba_assets import contracts, keys
-from nba_assets.basketball.tables import build_schedule
+from nba_assets import raw_checks, contracts, keys
+from basketball.tables import build_schedule
 from nba_assets.common import partition_dates, report_per_date, table_asset_args
 from nba_assets.partitions import GAME_DATES
+from resources import raw_contracts
+from resources.deployment import current
 from resources import raw_source as files
 from resources.nba_api_source import NBA_API_POOL
 from resources.raw_source import (SOURCE_RETRIES, SOURCE_RETRY_WAIT_SECONDS, RawDataError, RawSource,
                                   TransientSourceError)
 
-GROUP = "nba_raw"
 # With the live source every raw read is a stats.nba.com call: one at a time (the pool's limit is 1).
-RAW_POOL = NBA_API_POOL if os.environ.get("NBA_RAW_SOURCE") == "nba_api" else None
+RAW_POOL = NBA_API_POOL if current().raw_source == "nba_api" else None
 SHIPPED_VALUES = ("ERROR (blocking) when a row of the date has a value that cannot be used: a missing key or "
                   "box-score value, minutes that cannot be parsed, text where a number belongs, minutes missing on "
                   "a row with stats; each is named by file, row, column, value, game and player, and only this date "
@@ -74,7 +73,7 @@ def _raw_asset(key: dg.AssetKey, contract: dg.TableSchema, spec: files.RawFile, 
     with its ``shipped_values`` check evaluated in the same step."""
     check = shipped_values_spec(key)
 
-    @dg.asset(**table_asset_args(key, contract, description, GROUP, [check]), pool=RAW_POOL)
+    @dg.asset(**table_asset_args(key, contract, description, [check]), pool=RAW_POOL)
     def raw_table(context: dg.AssetExecutionContext, raw_source: RawSource):
         rows, problems, unknown = _read(context, raw_source, spec)
         if unknown:
@@ -90,17 +89,22 @@ def _raw_asset(key: dg.AssetKey, contract: dg.TableSchema, spec: files.RawFile, 
         yield dg.Output(rows.reset_index(drop=True))
         yield from emit_all(context, {"shipped_values": check},
                             {"shipped_values": shipped_values(problems, unknown, list(context.partition_keys))},
-                            held_back={key: set()})
+                            held_back={})  # a raw table never holds a date back
 
     return raw_table
 
 
-player_boxscores = _raw_asset(keys.PLAYER_BOXSCORES, contracts.PLAYER_BOXSCORES, files.PLAYER_BOXSCORES,
+player_boxscores = _raw_asset(keys.PLAYER_BOXSCORES, raw_contracts.PLAYER_BOXSCORES, files.PLAYER_BOXSCORES,
                               "balldontlie player box scores as shipped (raw minute strings, DNP rows).")
-team_boxscores = _raw_asset(keys.TEAM_BOXSCORES, contracts.TEAM_BOXSCORES, files.TEAM_BOXSCORES,
+team_boxscores = _raw_asset(keys.TEAM_BOXSCORES, raw_contracts.TEAM_BOXSCORES, files.TEAM_BOXSCORES,
                             "stats.nba.com team box scores, all game types (preseason and All-Star kept).")
-shots = _raw_asset(keys.SHOTS, contracts.SHOTS, files.SHOTS,
+shots = _raw_asset(keys.SHOTS, raw_contracts.SHOTS, files.SHOTS,
                    "stats.nba.com shot chart rows. A folder or season without shots yields empty partitions.")
 schedule = _raw_asset(keys.SCHEDULE, contracts.SCHEDULE, files.TEAM_BOXSCORES,
                       "One row per game: date, season, game type, home and away teams (from the official team rows).",
                       build=build_schedule, counts={"nba_games": lambda f: f["is_nba_game"].sum()})
+
+
+def definitions() -> dg.Definitions:
+    """This layer's assets and their checks (``nba_assets/definitions.py`` merges the layers)."""
+    return dg.Definitions(assets=[player_boxscores, team_boxscores, shots, schedule], asset_checks=raw_checks.CHECKS)

@@ -10,6 +10,8 @@ import duckdb
 from nba_assets import keys
 from nba_assets.definitions import defs
 from nba_assets.gating import GATE_CHECK, held_back_reasons
+from resources.dagster_internals import FAILED, SUCCEEDED, check_statuses, latest_check_evaluation
+from resources.deployment import current
 from resources.warehouse import WarehouseLocked, connect_duckdb, default_duckdb_path
 
 
@@ -17,7 +19,7 @@ def table_rows(tables: list[dg.AssetKey], wait_seconds: float = 30.0) -> dict[st
     """Rows per table; None where unknown (another warehouse, no table yet, or the file stayed
     locked by another process: said once, the summary goes on)."""
     none = {t.to_user_string(): None for t in tables}
-    if os.environ.get("NBA_WAREHOUSE", "duckdb") != "duckdb" or not os.path.exists(default_duckdb_path()):
+    if current().warehouse != "duckdb" or not os.path.exists(default_duckdb_path()):
         return none
     try:
         con = connect_duckdb(default_duckdb_path(), read_only=True, log=print, wait_seconds=wait_seconds)
@@ -36,27 +38,20 @@ def table_rows(tables: list[dg.AssetKey], wait_seconds: float = 30.0) -> dict[st
 
 def check_results(instance: dg.DagsterInstance, keys: list[str]) -> dict[dg.AssetCheckKey, dict]:
     """Per check: dates passed, and the failing dates split into ERROR and WARN with descriptions."""
-    from dagster._core.event_api import PartitionKeyFilter
-    from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus as S
-
-    storage = instance.event_log_storage
     graph = defs.resolve_asset_graph()
     check_keys = sorted((k for k in graph.asset_check_keys if graph.get(k.asset_key).partitions_def is not None
                          and k.name != GATE_CHECK),
                         key=lambda k: k.to_user_string())  # the model's checks are printed with the model
     out = {}
     for key in check_keys:
-        infos = [i for i in storage.get_asset_check_partition_info([key], partition_keys=keys) if i.partition_key]
+        statuses = {d: s.status for (_, d), s in check_statuses(instance, [key], keys).items()}
         failed = {}
-        for info in infos:
-            if info.latest_execution_status != S.FAILED:
-                continue
-            record = storage.get_latest_asset_check_execution_by_key(
-                [key], partition_filter=PartitionKeyFilter(key=info.partition_key))[key]
-            ev = record.event.dagster_event.event_specific_data
-            failed[info.partition_key] = (ev.severity.value, ev.description or "")
-        passed = sum(1 for i in infos if i.latest_execution_status == S.SUCCEEDED)
-        out[key] = {"passed": passed, "failed": dict(sorted(failed.items())), "evaluated": len(infos)}
+        for day, status in statuses.items():
+            if status == FAILED:
+                _, ev = latest_check_evaluation(instance, key, day)
+                failed[day] = (ev.severity.value, ev.description or "")
+        passed = sum(1 for s in statuses.values() if s == SUCCEEDED)
+        out[key] = {"passed": passed, "failed": dict(sorted(failed.items())), "evaluated": len(statuses)}
     return out
 
 
@@ -119,9 +114,7 @@ def print_model(instance: dg.DagsterInstance) -> None:
           f"{meta['all_played_pct_below_last_10']:.2f}% below the last-10 average on all_played rows, "
           f"{meta['rotation_pct_below_last_10']:.2f}% on rotation rows")
     checks = [k for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key == keys.POINTS_MODEL]
-    records = instance.event_log_storage.get_latest_asset_check_execution_by_key(checks)
     for key in sorted(checks, key=lambda k: k.name):
-        record = records.get(key)
-        ev = record.event.dagster_event.event_specific_data if record and record.event else None
+        _, ev = latest_check_evaluation(instance, key)
         state = "not evaluated" if ev is None else ("passed" if ev.passed else f"FAILED ({ev.severity.value})")
         print(f"  {key.name:32s} {state}: {ev.description if ev else ''}"[:240])

@@ -1,4 +1,4 @@
-"""BigQuery warehouse (``NBA_WAREHOUSE=bigquery``): the same column contracts as DuckDB.
+"""BigQuery warehouse (``NBA_DEPLOYMENT=production``): the same column contracts as DuckDB.
 
 Before the first load of a table it is created from the contract, partitioned by
 ``game_date`` (a DATE), so the IO manager's per-partition DELETE prunes to one day, and
@@ -13,10 +13,9 @@ from collections.abc import Sequence
 
 import dagster as dg
 import pandas as pd
-from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
-from dagster_gcp_pandas import BigQueryPandasIOManager
-from dagster_gcp_pandas.bigquery.bigquery_pandas_type_handler import BigQueryPandasTypeHandler
+from dagster_gcp_pandas import BigQueryPandasIOManager, BigQueryPandasTypeHandler
 
+from resources.dagster_internals import DbTypeHandler, TableSlice
 from resources.contract import conform, empty, warehouse_type
 from resources.warehouse import PARTITION_COLUMN, Warehouse, conform_input, conform_output
 

@@ -1,7 +1,7 @@
 """Model store: where trained model artifacts live, by version.
 
 A local folder by default (``NBA_MODEL_DIR``, default ``data/models`` in the project), Google
-Cloud Storage through dagster-gcp's ``GCSResource`` when ``NBA_MODEL_BUCKET`` is set (with
+Cloud Storage through dagster-gcp's ``GCSResource`` in production (bucket ``NBA_MODEL_BUCKET``, with
 ``GCP_PROJECT`` and Google's usual credentials). Layout under the root, on both::
 
     <version>/booster.json      XGBoost booster (JSON)
@@ -114,9 +114,3 @@ class ModelStore(dg.ConfigurableResource):
     def latest_version(self) -> str | None:
         data = self.files().get(LATEST)
         return json.loads(data)["version"] if data is not None else None
-
-
-def model_store() -> ModelStore:
-    """GCS when ``NBA_MODEL_BUCKET`` is set, else the local folder."""
-    bucket = os.environ.get("NBA_MODEL_BUCKET", "")
-    return ModelStore(local_dir=default_model_dir(), gcs_bucket=bucket, gcp_project=os.environ.get("GCP_PROJECT", ""))

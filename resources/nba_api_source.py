@@ -1,4 +1,4 @@
-"""stats.nba.com as the raw source (``NBA_RAW_SOURCE=nba_api``), through the optional ``nba_api`` package.
+"""stats.nba.com as the raw source (``NBA_DEPLOYMENT=live`` or ``production``), through the optional ``nba_api`` package.
 
 ``NbaApiSource.read(spec, dates)`` returns what ``RawSource.read`` returns (columns, dtypes, validation,
 lineage) for team box scores (``LeagueGameFinder``, team mode: the endpoint the folder's team file was
@@ -14,7 +14,6 @@ when this source is selected, the assets that call it (the ``nba_raw`` assets an
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from datetime import date
@@ -24,21 +23,22 @@ import dagster as dg
 import pandas as pd
 from pydantic import PrivateAttr
 
-from nba_assets import contracts
+from basketball.calendar import season_of
+from resources import raw_contracts
 from resources.raw_source import (BOOL, FLOAT, INT, NUMBER, PLAYER_BOXSCORES, PLAYER_ID_CROSSWALK, SHOTS,
-                                  SOURCE_RETRIES, TEAM_BOXSCORES, TEXT, RawDataError, RawFile, RawSource,
-                                  TransientSourceError, dated_problems, dated_rows, default_raw_dir, validate)
+                                  SOURCE_RETRIES, TEAM_BOXSCORES, TEXT, RawDataError, RawFile,
+                                  TransientSourceError, dated_problems, dated_rows, validate)
 
 NBA_API_POOL = "nba_api"
 NBA_API_RETRIES = SOURCE_RETRIES  # retries after the first attempt
 NBA_API_RETRY_WAIT_SECONDS = 2.0  # doubled on every retry (2, 4, 8 s): a website, not a file
-INSTALL_HINT = 'NBA_RAW_SOURCE=nba_api needs the optional nba_api package: pip install -e ".[live]"'
+INSTALL_HINT = 'the live source (NBA_DEPLOYMENT=live or production) needs the optional nba_api package: pip install -e ".[live]"'
 
 _ENDPOINT_OF = {TEAM_BOXSCORES: "leaguegamefinder", PLAYER_BOXSCORES: "boxscoretraditionalv3",
                 SHOTS: "shotchartdetail", PLAYER_ID_CROSSWALK: "commonallplayers"}
 _NUMBER_DTYPE = {TEAM_BOXSCORES: "int64", PLAYER_BOXSCORES: "float64", SHOTS: "int64", PLAYER_ID_CROSSWALK: "int64"}
-_CONTRACT_OF = {TEAM_BOXSCORES: contracts.TEAM_BOXSCORES, PLAYER_BOXSCORES: contracts.PLAYER_BOXSCORES,
-                SHOTS: contracts.SHOTS}
+_CONTRACT_OF = {TEAM_BOXSCORES: raw_contracts.TEAM_BOXSCORES, PLAYER_BOXSCORES: raw_contracts.PLAYER_BOXSCORES,
+                SHOTS: raw_contracts.SHOTS}
 _DTYPES = {INT: "int64", FLOAT: "float64", TEXT: "object", BOOL: "bool"}
 _SEASON_TYPES = {"1": "Pre Season", "2": "Regular Season", "3": "All Star", "4": "Playoffs", "5": "PlayIn"}
 _V3_STATS = {"fgm": "fieldGoalsMade", "fga": "fieldGoalsAttempted", "fg_pct": "fieldGoalsPercentage",
@@ -229,9 +229,7 @@ class NbaApiSource(dg.ConfigurableResource):
     def frame(self, spec: RawFile) -> pd.DataFrame:
         if spec is not PLAYER_ID_CROSSWALK:
             raise ValueError(f"{spec.name} is read per date from stats.nba.com: use read(spec, dates)")
-        today = date.today()
-        season = today.year if today.month >= 10 else today.year - 1
-        payload = self._call("CommonAllPlayers", season=_season_label(season))
+        payload = self._call("CommonAllPlayers", season=_season_label(season_of(date.today())))
         return validate(spec, self.path(spec), parse_crosswalk(payload)).frame
 
     def _games(self, day: date) -> pd.DataFrame:
@@ -274,19 +272,14 @@ class NbaApiSource(dg.ConfigurableResource):
 
     def game_dates(self) -> list[date]:
         """Every date of the current season with a game in the team game finder."""
-        today = date.today()
-        season = today.year if today.month >= 10 else today.year - 1
         teams = parse_team_boxscores(self._call("LeagueGameFinder", player_or_team_abbreviation="T",
-                                                league_id_nullable="00", season_nullable=_season_label(season)))
+                                                league_id_nullable="00",
+                                                season_nullable=_season_label(season_of(date.today()))))
         return sorted({date.fromisoformat(d) for d in teams["game_date"]})
 
 
-def selected_raw_source() -> dg.ConfigurableResource:
-    """The raw source named by ``NBA_RAW_SOURCE``: ``folder`` (default) or ``nba_api``."""
-    kind = os.environ.get("NBA_RAW_SOURCE", "folder")
-    if kind == "folder":
-        return RawSource(raw_dir=default_raw_dir())
-    if kind == "nba_api":
-        _nba_api()
-        return NbaApiSource()
-    raise ValueError(f"NBA_RAW_SOURCE={kind!r}: expected 'folder' or 'nba_api'")
+def nba_api_source() -> NbaApiSource:
+    """The live source (deployments ``live`` and ``production``); without the optional ``nba_api``
+    package it fails at once, saying how to install it."""
+    _nba_api()
+    return NbaApiSource()

@@ -28,7 +28,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from nba_assets.basketball.minutes import minutes_problems
+from basketball.minutes import minutes_problems
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

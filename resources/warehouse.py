@@ -1,4 +1,5 @@
-"""Warehouse IO managers: DuckDB by default, BigQuery when ``NBA_WAREHOUSE=bigquery``.
+"""Warehouse IO managers: DuckDB (deployments ``local``, ``live``; BigQuery for ``production``
+is ``resources/bigquery.py``).
 
 Both apply the asset's column contract (``resources.contract``) to every frame written and
 loaded. The DuckDB one also makes a partition write atomic (delete of the partition's dates and
@@ -10,7 +11,7 @@ DuckDB allows one writing process per file. A connection that finds the file loc
 process waits (``LOCK_WAIT_SECONDS``), logging the holder's PID once, then fails naming it
 (``WarehouseLocked``), instead of Dagster's silent back-off.
 
-``DuckDBWarehouse`` / ``resources.bigquery.BigQueryWarehouse`` read a table's rows over a date
+``DuckDBWarehouse`` (and ``BigQueryWarehouse`` in ``resources/bigquery.py``) read a table's rows over a date
 span: the history a pre-game window needs, which an identity-mapped input does not load.
 """
 
@@ -27,9 +28,9 @@ import duckdb
 
 import dagster as dg
 import pandas as pd
-from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
-from dagster_duckdb.io_manager import DuckDbClient, DuckDBIOManager
+from dagster_duckdb import DuckDBIOManager
 
+from resources.dagster_internals import DbIOManager, DbTypeHandler, DuckDbClient, TableSlice
 from resources.contract import ContractViolation, conform, contract_of, empty, warehouse_type
 from resources.raw_source import PROJECT_ROOT
 
@@ -234,25 +235,3 @@ class DuckDBWarehouse(Warehouse):
         finally:
             conn.close()
         return conform(frame, contract, name)
-
-
-def warehouse() -> Warehouse:
-    """The history reader for the warehouse chosen by ``NBA_WAREHOUSE``."""
-    kind = os.environ.get("NBA_WAREHOUSE", "duckdb")
-    if kind == "bigquery":
-        from resources.bigquery import bigquery_warehouse
-
-        return bigquery_warehouse()
-    return DuckDBWarehouse(database=default_duckdb_path())
-
-
-def warehouse_io_manager() -> dg.ConfigurableIOManager:
-    """The IO manager chosen by ``NBA_WAREHOUSE`` (``duckdb``, the default, or ``bigquery``)."""
-    kind = os.environ.get("NBA_WAREHOUSE", "duckdb")
-    if kind == "duckdb":
-        return WarehouseDuckDBIOManager(database=default_duckdb_path())
-    if kind == "bigquery":
-        from resources.bigquery import warehouse_bigquery_io_manager
-
-        return warehouse_bigquery_io_manager()
-    raise ValueError(f"NBA_WAREHOUSE must be 'duckdb' or 'bigquery', not {kind!r}")

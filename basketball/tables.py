@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nba_assets.basketball import formulas as f
-from nba_assets.basketball.calendar import REAL_GAME_TYPES, game_type
-from nba_assets.basketball.minutes import parse_minutes_column
+from basketball import formulas
+from basketball.calendar import REAL_GAME_TYPES, game_type
+from basketball.minutes import parse_minutes_column
 
 COUNTING_STATS = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "tov", "pf"]
 ZONES = {
@@ -78,12 +78,12 @@ def build_team_offense(team_raw: pd.DataFrame, schedule: pd.DataFrame) -> pd.Dat
     for stat in COUNTING_STATS:
         out[stat] = t[stat]
     out["team_minutes"] = t["min"]
-    out["overtime_periods"] = f.overtime_periods(t["min"])
-    out["possessions"] = f.possessions(t["fga"], t["fta"], t["oreb"], t["tov"])
-    out["pace"] = f.pace(out["possessions"], t["min"])
-    out["offensive_rating"] = f.offensive_rating(t["pts"], out["possessions"])
-    out["ts_pct"] = f.true_shooting(t["pts"], t["fga"], t["fta"])
-    out["efg_pct"] = f.effective_fg(t["fgm"], t["fg3m"], t["fga"])
+    out["overtime_periods"] = formulas.overtime_periods(t["min"])
+    out["possessions"] = formulas.possessions(t["fga"], t["fta"], t["oreb"], t["tov"])
+    out["pace"] = formulas.pace(out["possessions"], t["min"])
+    out["offensive_rating"] = formulas.offensive_rating(t["pts"], out["possessions"])
+    out["ts_pct"] = formulas.true_shooting(t["pts"], t["fga"], t["fta"])
+    out["efg_pct"] = formulas.effective_fg(t["fgm"], t["fg3m"], t["fga"])
     opponent = out[["game_id", "team_abbr", "offensive_rating", "points"]].rename(
         columns={"team_abbr": "opponent_abbr", "offensive_rating": "defensive_rating", "points": "opponent_points"})
     out = out.merge(opponent, on=["game_id", "opponent_abbr"], how="left")
@@ -158,10 +158,10 @@ def build_player_game_summary(player_raw: pd.DataFrame, team_offense: pd.DataFra
     for stat in ["points", *COUNTING_STATS]:
         out[stat] = stats[stat]
     out["is_dnp"] = (minutes == 0) & (out[["points", *COUNTING_STATS]].fillna(0) == 0).all(axis=1)
-    out["usage_rate"] = f.usage_rate(p["fga"], p["fta"], p["turnover"], minutes, p["team_minutes"], p["team_fga"], p["team_fta"], p["team_tov"])
-    out["ts_pct"] = f.true_shooting(p["pts"], p["fga"], p["fta"])
-    out["efg_pct"] = f.effective_fg(p["fgm"], p["fg3m"], p["fga"])
-    out["points_per_minute"] = f.points_per_minute(p["pts"], minutes)
+    out["usage_rate"] = formulas.usage_rate(p["fga"], p["fta"], p["turnover"], minutes, p["team_minutes"], p["team_fga"], p["team_fta"], p["team_tov"])
+    out["ts_pct"] = formulas.true_shooting(p["pts"], p["fga"], p["fta"])
+    out["efg_pct"] = formulas.effective_fg(p["fgm"], p["fg3m"], p["fga"])
+    out["points_per_minute"] = formulas.points_per_minute(p["pts"], minutes)
 
     ids = crosswalk[["bdl_player_id", "nba_person_id"]].rename(columns={"bdl_player_id": "player_id"}) if len(crosswalk) else \
         pd.DataFrame({"player_id": pd.Series(dtype="int64"), "nba_person_id": pd.Series(dtype="Int64")})

@@ -14,23 +14,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nba_assets.basketball import windows
+from basketball import windows
 
 PLAYER_SEASON = ["player_id", "season"]
 
 
-def _asof(keys: pd.DataFrame, running: pd.DataFrame, by: list[str], cols: list[str],
-          on: str = "game_date") -> pd.DataFrame:
-    """For each keys row: ``cols`` of the latest ``running`` row of the same ``by`` with
-    game_date strictly before keys[on]. Returns a frame on keys' index."""
-    r = running[by + ["game_date"] + cols].rename(columns={"game_date": "_rdate"})
-    r = r.assign(_rdate=r["_rdate"].astype("datetime64[ns]")).sort_values("_rdate")
-    left = keys[by + [on]].assign(_ldate=keys[on].astype("datetime64[ns]"), _idx=np.arange(len(keys)))
-    out = pd.merge_asof(left.sort_values("_ldate"), r, left_on="_ldate", right_on="_rdate", by=by,
-                        allow_exact_matches=False, direction="backward")
-    out = out.sort_values("_idx")
-    out.index = keys.index
-    return out[cols]
+def _asof(keys: pd.DataFrame, running: pd.DataFrame, by: list[str], cols: list[str]) -> pd.DataFrame:
+    """``cols`` of the latest ``running`` row of the same ``by`` strictly before each keys row's date."""
+    return windows.asof_before(keys[by + ["game_date"]], "game_date", running, by, cols)[cols]
 
 
 def _played(players: pd.DataFrame) -> pd.DataFrame:
@@ -41,29 +32,24 @@ def _played(players: pd.DataFrame) -> pd.DataFrame:
     return p.reset_index(drop=True)
 
 
-def _roll(p: pd.DataFrame, by: list[str], col: str, n: int, how: str = "mean") -> pd.Series:
-    g = p.groupby(by, sort=False)[col]
-    return windows.rolling(g.obj, g.ngroup(), n, how)  # from the window's rows only, not pandas' online sums
-
-
 def season_form_features(players: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     """Same season, played games before D: points L3 / L20, minutes L3 / L5 / season, minutes
     trend (L3 - L10), points per shot attempt (points / (FGA + 0.44 FTA)) over L10 and season."""
     p = _played(players).sort_values(PLAYER_SEASON + ["game_date"]).reset_index(drop=True)
     p["_shots"] = p["fga"].fillna(0) + 0.44 * p["fta"].fillna(0)
-    p["points_l3"] = _roll(p, PLAYER_SEASON, "points", 3)
-    p["points_l20"] = _roll(p, PLAYER_SEASON, "points", 20)
-    p["minutes_l3"] = _roll(p, PLAYER_SEASON, "minutes_played", 3)
-    p["minutes_l5"] = _roll(p, PLAYER_SEASON, "minutes_played", 5)
-    p["_min_l10"] = _roll(p, PLAYER_SEASON, "minutes_played", 10)
-    p["minutes_trend"] = p["minutes_l3"] - p["_min_l10"]
     g = p.groupby(PLAYER_SEASON, sort=False)
+    p["points_l3"] = windows.grouped(g, "points", 3)
+    p["points_l20"] = windows.grouped(g, "points", 20)
+    p["minutes_l3"] = windows.grouped(g, "minutes_played", 3)
+    p["minutes_l5"] = windows.grouped(g, "minutes_played", 5)
+    p["_min_l10"] = windows.grouped(g, "minutes_played", 10)
+    p["minutes_trend"] = p["minutes_l3"] - p["_min_l10"]
     p["minutes_season"] = g["minutes_played"].cumsum() / (g.cumcount() + 1)
-    pts10, sh10 = _roll(p, PLAYER_SEASON, "points", 10, "sum"), _roll(p, PLAYER_SEASON, "_shots", 10, "sum")
+    pts10, sh10 = windows.grouped(g, "points", 10, "sum"), windows.grouped(g, "_shots", 10, "sum")
     p["points_per_shot_l10"] = (pts10 / sh10).where(sh10 > 0)
     cs = g["_shots"].cumsum()
     p["points_per_shot_season"] = (g["points"].cumsum() / cs).where(cs > 0)
-    p["shots_l10"] = sh10 / _roll(p, PLAYER_SEASON, "_shots", 10, "count")
+    p["shots_l10"] = sh10 / windows.grouped(g, "_shots", 10, "count")
     cols = ["points_l3", "points_l20", "minutes_l3", "minutes_l5", "minutes_trend", "minutes_season",
             "points_per_shot_l10", "points_per_shot_season", "shots_l10"]
     return _asof(keys, p, PLAYER_SEASON, cols)
@@ -81,8 +67,8 @@ def career_form_features(players: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFr
             c = f"{name}_ewm_h{hl}"
             p[c] = g[col].transform(lambda s, hl=hl: s.ewm(halflife=hl, min_periods=1).mean())
             out_cols.append(c)
-    p["points_l10_career"] = _roll(p, ["player_id"], "points", 10)
-    p["minutes_l10_career"] = _roll(p, ["player_id"], "minutes_played", 10)
+    p["points_l10_career"] = windows.grouped(g, "points", 10)
+    p["minutes_l10_career"] = windows.grouped(g, "minutes_played", 10)
     p["games_career"] = g.cumcount() + 1
     out_cols += ["points_l10_career", "minutes_l10_career", "games_career"]
     return _asof(keys, p, ["player_id"], out_cols)
@@ -120,7 +106,7 @@ def schedule_features(players: pd.DataFrame, team_offense: pd.DataFrame, keys: p
     t = t.sort_values(["team_abbr", "season", "game_date"]).reset_index(drop=True)
     by = ["team_abbr", "season"]
     for c in ("points", "opponent_points", "possessions"):
-        t[f"_{c}15"] = _roll(t, by, c, 15, "sum")
+        t[f"_{c}15"] = windows.grouped(t.groupby(by, sort=False), c, 15, "sum")
     t["net_rating_l15"] = 100 * (t["_points15"] - t["_opponent_points15"]) / t["_possessions15"]
     own = _asof(keys, t, by, ["net_rating_l15"])["net_rating_l15"]
     opp = _asof(keys.assign(team_abbr=keys["opponent_abbr"]), t, by, ["net_rating_l15"])["net_rating_l15"]
@@ -158,7 +144,7 @@ def teammate_absence_features(players: pd.DataFrame, keys: pd.DataFrame, lookbac
                         float(latest["ppg_after"].sum()), len(miss)))
     tm = pd.DataFrame(res, columns=["team_abbr", "season", "game_date", "miss_ppg", "miss_mpg", "roster_ppg", "miss_n"])
     tm = tm.sort_values(["team_abbr", "season", "game_date"]).reset_index(drop=True)
-    tm["miss_ppg_l3"] = _roll(tm, ["team_abbr", "season"], "miss_ppg", 3)
+    tm["miss_ppg_l3"] = windows.grouped(tm.groupby(["team_abbr", "season"], sort=False), "miss_ppg", 3)
     tm["miss_share"] = tm["miss_ppg"] / tm["roster_ppg"]
     tm["team_last_game_date"] = tm["game_date"]
     cols = ["miss_ppg", "miss_mpg", "miss_n", "miss_ppg_l3", "miss_share", "team_last_game_date", "roster_ppg"]

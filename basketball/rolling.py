@@ -3,7 +3,7 @@
 Every function takes ``player_game_summary`` rows (and team rows) covering the dates asked for
 and the same season before them, and returns one row per (date D, player) or (date D, team).
 Values come only from games strictly before D: each per-game running statistic is joined to D
-with ``merge_asof(..., allow_exact_matches=False)``, which is the ``<`` the earlier system got
+with ``merge_asof(..., allow_exact_matches=False)`` (``windows.asof_before``), which is the ``<`` the earlier system got
 wrong. All windows stay inside the season of D, so a player's first game of a season has NULL
 averages (never zeros) and season-to-date statistics reset.
 
@@ -19,18 +19,13 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from nba_assets.basketball import windows
+from basketball import windows
+from basketball.calendar import season_starts
 
 BOOTSTRAP_DAYS = 14
 ZONES = ("paint", "mid_range", "three")
 PLAYER_KEY = ["player_id", "season"]
 TEAM_KEY = ["team_abbr", "season"]
-
-
-def season_starts(players: pd.DataFrame) -> dict[int, pd.Timestamp]:
-    """First regular-season game date of each season in ``players`` (from the data)."""
-    regular = players[players["game_type"] == "regular_season"]
-    return {int(s): pd.Timestamp(d) for s, d in regular.groupby("season")["game_date"].min().items()}
 
 
 def is_bootstrap(days: pd.Series, seasons: pd.Series, starts: dict[int, pd.Timestamp]) -> pd.Series:
@@ -55,33 +50,18 @@ def population(players: pd.DataFrame, dates) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _asof(left: pd.DataFrame, on: str, right: pd.DataFrame, by: list[str], cols: list[str]) -> pd.DataFrame:
-    """For each left row, ``cols`` of the latest right row of the same ``by`` dated strictly before ``left[on]``."""
-    r = right[by + ["game_date"] + cols].rename(columns={"game_date": "_right_date"})
-    r = r.assign(_right_date=r["_right_date"].astype("datetime64[ns]")).sort_values("_right_date")
-    left = left.assign(**{on: left[on].astype("datetime64[ns]")})
-    out = pd.merge_asof(left.reset_index().sort_values(on), r, left_on=on, right_on="_right_date", by=by,
-                        allow_exact_matches=False, direction="backward")
-    return out.set_index("index").sort_index()
-
-
-def _roll(g, col: str, n: int, how: str) -> pd.Series:
-    """``how`` over the group's last ``n`` rows up to each row, from those rows only (``windows``)."""
-    return windows.rolling(g[col].obj, g[col].ngroup(), n, how)
-
-
 def _player_game_running(players: pd.DataFrame) -> pd.DataFrame:
     """One row per played game (minutes > 0) with running statistics up to and including it."""
     p = players[players["minutes_played"] > 0].sort_values(PLAYER_KEY + ["game_date"]).copy()
     g = p.groupby(PLAYER_KEY, sort=False)
     for n in (5, 10):
-        p[f"points_l{n}"] = _roll(g, "points", n, "mean")
-        p[f"usage_l{n}"] = _roll(g, "usage_rate", n, "mean")
-    p["points_std_l10"] = _roll(g, "points", 10, "std")
-    p["minutes_l10"] = _roll(g, "minutes_played", 10, "mean")
+        p[f"points_l{n}"] = windows.grouped(g, "points", n, "mean")
+        p[f"usage_l{n}"] = windows.grouped(g, "usage_rate", n, "mean")
+    p["points_std_l10"] = windows.grouped(g, "points", 10, "std")
+    p["minutes_l10"] = windows.grouped(g, "minutes_played", 10, "mean")
     for col in ("fga", "fta", "fg3a"):
-        p[f"{col}_l10"] = _roll(g, col, 10, "mean")
-    p["points_per_minute_l10"] = _roll(g, "points", 10, "sum") / _roll(g, "minutes_played", 10, "sum")
+        p[f"{col}_l10"] = windows.grouped(g, col, 10, "mean")
+    p["points_per_minute_l10"] = windows.grouped(g, "points", 10, "sum") / windows.grouped(g, "minutes_played", 10, "sum")
     p["games_played_season"] = g.cumcount() + 1
     p["points_season"] = g["points"].cumsum() / p["games_played_season"]
     p["usage_season"] = g["usage_rate"].expanding().mean().reset_index(level=[0, 1], drop=True)
@@ -96,8 +76,8 @@ def _player_game_running(players: pd.DataFrame) -> pd.DataFrame:
     p["_shot_game"] = p["has_shot_data"].astype(float)
     g = p.groupby(PLAYER_KEY, sort=False)
     for col in zone_cols:
-        p[f"{col}_l10"] = _roll(g, f"_{col}", 10, "sum")
-    p["shot_games_l10"] = _roll(g, "_shot_game", 10, "sum")
+        p[f"{col}_l10"] = windows.grouped(g, f"_{col}", 10, "sum")
+    p["shot_games_l10"] = windows.grouped(g, "_shot_game", 10, "sum")
     return p
 
 
@@ -111,10 +91,10 @@ def player_rolling_stats(players: pd.DataFrame, dates) -> pd.DataFrame:
     pop = population(players, dates)
     running = _player_game_running(players)
     keep = ROLLING_COLUMNS + ["games_played_season", "cum_back_to_backs", "last_game_date", "_row"]
-    now = _asof(pop, "game_date", running, PLAYER_KEY, keep)
+    now = windows.asof_before(pop, "game_date", running, PLAYER_KEY, keep)
     pop["_d7"], pop["_d14"] = pop["game_date"] - pd.Timedelta(days=7), pop["game_date"] - pd.Timedelta(days=14)
-    before7 = _asof(pop, "_d7", running, PLAYER_KEY, ["games_played_season"])
-    before14 = _asof(pop, "_d14", running, PLAYER_KEY, ["cum_back_to_backs"])
+    before7 = windows.asof_before(pop, "_d7", running, PLAYER_KEY, ["games_played_season"])
+    before14 = windows.asof_before(pop, "_d14", running, PLAYER_KEY, ["cum_back_to_backs"])
     out = pop.drop(columns=["_d7", "_d14"])
     out["is_bootstrap"] = is_bootstrap(out["game_date"], out["season"], season_starts(players))
     games = now["games_played_season"].fillna(0)
@@ -147,7 +127,7 @@ def player_shot_zone_analysis(players: pd.DataFrame, dates) -> pd.DataFrame:
     pop = population(players, dates)
     running = _player_game_running(players)
     sums = [f"{z}_{k}_l10" for z in ZONES for k in ("attempts", "makes")]
-    now = _asof(pop, "game_date", running, PLAYER_KEY, sums + ["shot_games_l10", "games_played_season"])
+    now = windows.asof_before(pop, "game_date", running, PLAYER_KEY, sums + ["shot_games_l10", "games_played_season"])
     out = pop[["game_date", "player_id", "season", "game_id", "team_abbr", "opponent_abbr"]].copy()
     out["is_bootstrap"] = is_bootstrap(out["game_date"], out["season"], season_starts(players))
     out["games_in_window"] = now["games_played_season"].fillna(0).clip(upper=10).astype("int64")
@@ -175,13 +155,13 @@ def _team_game_running(team: pd.DataFrame, players: pd.DataFrame) -> tuple[pd.Da
     g = t.groupby(TEAM_KEY, sort=False)
     for col in zone_cols:
         t[f"_opp_{col}"] = t[f"opp_{col}"].fillna(0)
-        t[f"opp_{col}_l15"] = _roll(g, f"_opp_{col}", 15, "sum")
-    t["shot_games_l15"] = _roll(g, "_shot_game", 15, "sum")
-    t["games_l15"] = _roll(g, "points", 15, "count")
-    t["defensive_rating_l15"] = 100 * _roll(g, "opponent_points", 15, "sum") / _roll(g, "possessions", 15, "sum")
-    t["pace_l15"] = _roll(g, "pace", 15, "mean")
-    t["pace_l10"] = _roll(g, "pace", 10, "mean")
-    t["offensive_rating_l10"] = 100 * _roll(g, "points", 10, "sum") / _roll(g, "possessions", 10, "sum")
+        t[f"opp_{col}_l15"] = windows.grouped(g, f"_opp_{col}", 15, "sum")
+    t["shot_games_l15"] = windows.grouped(g, "_shot_game", 15, "sum")
+    t["games_l15"] = windows.grouped(g, "points", 15, "count")
+    t["defensive_rating_l15"] = 100 * windows.grouped(g, "opponent_points", 15, "sum") / windows.grouped(g, "possessions", 15, "sum")
+    t["pace_l15"] = windows.grouped(g, "pace", 15, "mean")
+    t["pace_l10"] = windows.grouped(g, "pace", 10, "mean")
+    t["offensive_rating_l10"] = 100 * windows.grouped(g, "points", 10, "sum") / windows.grouped(g, "possessions", 10, "sum")
     t["window_start"] = g["game_date"].shift(14).fillna(g["game_date"].transform("min"))
     league = shot.groupby(["season", "game_date"])[zone_cols].sum().astype(float).sort_index()
     league = league.groupby(level="season").cumsum().add_prefix("league_cum_").reset_index()
@@ -205,11 +185,11 @@ def team_defense_zone_analysis(team: pd.DataFrame, players: pd.DataFrame, schedu
     zone_cols = [f"{z}_{k}" for z in ZONES for k in ("attempts", "makes")]
     keep = ([f"opp_{c}_l15" for c in zone_cols] + ["shot_games_l15", "games_l15", "defensive_rating_l15",
             "pace_l15", "pace_l10", "offensive_rating_l10", "window_start"])
-    now = _asof(pop, "game_date", running, TEAM_KEY, keep)
+    now = windows.asof_before(pop, "game_date", running, TEAM_KEY, keep)
     pop["_window_start"] = now["window_start"]
     league_cols = [f"league_cum_{c}" for c in zone_cols]
-    lg_end = _asof(pop, "game_date", league, ["season"], league_cols)
-    lg_start = _asof(pop.assign(_window_start=pop["_window_start"].fillna(pop["game_date"])), "_window_start",
+    lg_end = windows.asof_before(pop, "game_date", league, ["season"], league_cols)
+    lg_start = windows.asof_before(pop.assign(_window_start=pop["_window_start"].fillna(pop["game_date"])), "_window_start",
                      league, ["season"], league_cols)
     out = pop.drop(columns=["_window_start"])
     out["is_bootstrap"] = is_bootstrap(out["game_date"], out["season"], season_starts(players))

@@ -3,32 +3,32 @@
 import dagster as dg
 import pandas as pd
 
-from asset_checks import precompute_rules as pr
-from asset_checks import thresholds as th
-from asset_checks.emit import emit_all
-from asset_checks.specs import spec
+from asset_checks import precompute_rules
+from asset_checks import thresholds
 from nba_assets import keys
+from nba_assets.common import check_spec, emit_checks
+from nba_assets.regression_checks import regression_check
 
 COVERAGE = ("ERROR (blocking): every player with minutes on D who played earlier this season has a row, and a "
             "game date outside the 14-day bootstrap period is never empty.")
-LEAKAGE = (f"ERROR (blocking): {th.LEAKAGE_SAMPLE_PER_DATE} rows per date, spread over the players, are recomputed "
+LEAKAGE = (f"ERROR (blocking): {thresholds.LEAKAGE_SAMPLE_PER_DATE} rows per date, spread over the players, are recomputed "
            "row by row from the player's games strictly before D (same season) and must match. Catches a `<=` "
            "where `<` belongs.")
 
 ROLLING_SPECS = {
-    "coverage": spec(keys.PLAYER_ROLLING_STATS, "coverage", COVERAGE, True),
-    "no_leakage": spec(keys.PLAYER_ROLLING_STATS, "no_leakage", LEAKAGE, True),
+    "coverage": check_spec(keys.PLAYER_ROLLING_STATS, "coverage", COVERAGE, True),
+    "no_leakage": check_spec(keys.PLAYER_ROLLING_STATS, "no_leakage", LEAKAGE, True),
 }
 ZONE_SPECS = {
-    "coverage": spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "coverage", COVERAGE, True),
-    "no_leakage": spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "no_leakage", LEAKAGE, True),
+    "coverage": check_spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "coverage", COVERAGE, True),
+    "no_leakage": check_spec(keys.PLAYER_SHOT_ZONE_ANALYSIS, "no_leakage", LEAKAGE, True),
 }
 TEAM_SPECS = {
-    "coverage": spec(keys.TEAM_DEFENSE_ZONE_ANALYSIS, "coverage", "ERROR (blocking): every team scheduled in a real "
+    "coverage": check_spec(keys.TEAM_DEFENSE_ZONE_ANALYSIS, "coverage", "ERROR (blocking): every team scheduled in a real "
                      "game on D has a row.", True, (keys.SCHEDULE,)),
 }
 FACTOR_SPECS = {
-    "value_ranges": spec(keys.PLAYER_COMPOSITE_FACTORS, "value_ranges", "ERROR (blocking): fatigue 0-100, shot-zone "
+    "value_ranges": check_spec(keys.PLAYER_COMPOSITE_FACTORS, "value_ranges", "ERROR (blocking): fatigue 0-100, shot-zone "
                          "mismatch -10..+10, pace and usage spike -3..+3, completeness 0-100.", True),
 }
 
@@ -41,8 +41,8 @@ def in_asset_results(context: dg.AssetExecutionContext, specs: dict, table: pd.D
     maps a separate check's inputs to the same partitions only); the recomputation itself is
     independent, row-by-row code (``rolling.naive_*``)."""
     dates = list(context.partition_keys)
-    yield from emit_all(context, specs, {
-        "coverage": pr.player_coverage(table, players, schedule, dates, label),
+    yield from emit_checks(context, specs, {
+        "coverage": precompute_rules.player_coverage(table, players, schedule, dates, label),
         "no_leakage": leakage(table, players, dates),
     }, held_back={table_key: held for table_key in {s.asset_key for s in specs.values()}})
 
@@ -52,18 +52,18 @@ def in_asset_results(context: dg.AssetExecutionContext, specs: dict, table: pd.D
 def team_defense_zone_analysis_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame,
                                       schedule: pd.DataFrame):
     dates = list(context.partition_keys)
-    yield from emit_all(context, TEAM_SPECS, {"coverage": pr.team_coverage(table, schedule, dates)})
+    yield from emit_checks(context, TEAM_SPECS, {"coverage": precompute_rules.team_coverage(table, schedule, dates)})
 
 
 @dg.multi_asset_check(specs=list(FACTOR_SPECS.values()), name="player_composite_factors_checks",
                       ins={"table": dg.AssetIn(keys.PLAYER_COMPOSITE_FACTORS)})
 def player_composite_factors_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame):
     dates = list(context.partition_keys)
-    yield from emit_all(context, FACTOR_SPECS, {
-        "value_ranges": pr.factor_ranges(table, dates),
+    yield from emit_checks(context, FACTOR_SPECS, {
+        "value_ranges": precompute_rules.factor_ranges(table, dates),
     })
 
 
-SPECS = {**{f"rolling.{k}": v for k, v in ROLLING_SPECS.items()}, **{f"zones.{k}": v for k, v in ZONE_SPECS.items()},
-         **{f"team.{k}": v for k, v in TEAM_SPECS.items()}, **{f"factors.{k}": v for k, v in FACTOR_SPECS.items()}}
-CHECKS = [team_defense_zone_analysis_checks, player_composite_factors_checks]  # the player tables' run in their assets
+# The player tables' own checks run in their assets' steps (they need each player's season).
+CHECKS = [team_defense_zone_analysis_checks, player_composite_factors_checks,
+          regression_check(keys.PLAYER_COMPOSITE_FACTORS, precompute_rules.composite_metrics)]

@@ -11,8 +11,10 @@ GAME_TYPES = {"1": "preseason", "2": "regular_season", "3": "all_star", "4": "pl
 REAL_GAME_TYPES = frozenset({"regular_season", "play_in", "playoffs", "nba_cup_final"})
 
 
-def season_of(day: date) -> int:
-    """Season start year: 2023 for 2023-24 (October or later belongs to the new season)."""
+def season_of(day: date | str) -> int:
+    """Season start year: 2023 for 2023-24 (October or later belongs to the new season). ``day``
+    may be a ``YYYY-MM-DD`` partition key."""
+    day = date.fromisoformat(day) if isinstance(day, str) else day
     return day.year if day.month >= 10 else day.year - 1
 
 
@@ -24,9 +26,8 @@ def game_type(season_id: str) -> str:
         raise ValueError(f"unknown season_id {season_id!r}: first digit must be one of {sorted(GAME_TYPES)}") from None
 
 
-def season_starts(schedule: pd.DataFrame) -> dict[int, date]:
-    """First regular-season game date of each season present in a schedule frame
-    (columns ``game_date``, ``season``, ``game_type``)."""
-    regular = schedule[schedule["game_type"] == "regular_season"]
-    firsts = regular.groupby("season")["game_date"].min()
-    return {int(season): pd.Timestamp(day).date() for season, day in firsts.items()}
+def season_starts(games: pd.DataFrame) -> dict[int, pd.Timestamp]:
+    """First regular-season game date of each season in a frame of games or player rows
+    (columns ``game_date``, ``season``, ``game_type``), from the data."""
+    regular = games[games["game_type"] == "regular_season"]
+    return {int(s): pd.Timestamp(d) for s, d in regular.groupby("season")["game_date"].min().items()}

@@ -1,4 +1,6 @@
-"""Dagster's SQLite event log storage with its connections kept open.
+"""An instance storage plugin (not a Dagster resource): Dagster's SQLite event log storage with
+its connections kept open. The instance loads it from ``dagster.yaml``; the code location never
+imports it.
 
 The stock ``SqliteEventLogStorage`` creates an engine, opens a connection and closes it for
 every event it stores (several per event, across the run's database and the index database).
@@ -19,7 +21,7 @@ so keys another process adds are seen at once).
 Configured in ``dagster_home/dagster.yaml``::
 
     event_log_storage:
-      module: resources.dagster_storage
+      module: resources.event_log_storage
       class: PooledSqliteEventLogStorage
 """
 
@@ -31,12 +33,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as db
-from dagster._core.storage.event_log.schema import DynamicPartitionsTable
-from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
-from dagster._config import Field, StringSource
-from dagster._serdes import ConfigurableClassData
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import QueuePool
+
+from resources.dagster_internals import (
+    ConfigurableClassData,
+    DynamicPartitionsTable,
+    Field,
+    SqliteEventLogStorage,
+    StringSource,
+)
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 MAX_OPEN_RUN_DATABASES = 8

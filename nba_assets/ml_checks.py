@@ -7,26 +7,26 @@ there) and are unpartitioned, like the model. ``beats_baselines`` and
 import dagster as dg
 import pandas as pd
 
-from asset_checks import ml_rules as mr
-from asset_checks import thresholds as th
-from asset_checks.emit import emit_all
-from asset_checks.specs import spec
+from asset_checks import ml_rules
+from asset_checks import thresholds
+from asset_checks.emit import check_result
 from nba_assets import keys
-from nba_assets.basketball import model
+from nba_assets.common import check_spec, emit_checks
+from basketball import model
 
 FEATURE_SPECS = {
-    "one_row_per_player": spec(keys.FEATURE_ROWS, "one_row_per_player", "ERROR (blocking): exactly one feature row "
+    "one_row_per_player": check_spec(keys.FEATURE_ROWS, "one_row_per_player", "ERROR (blocking): exactly one feature row "
                                "per player of player_rolling_stats on D.", True, (keys.PLAYER_ROLLING_STATS,)),
-    "pre_game_values": spec(keys.FEATURE_ROWS, "pre_game_values", "ERROR (blocking): every player feature equals "
+    "pre_game_values": check_spec(keys.FEATURE_ROWS, "pre_game_values", "ERROR (blocking): every player feature equals "
                             "the leak-checked pre-game table's value for the same date and player (the target "
                             "columns are the only values taken from D's box scores).", True,
                             (keys.PLAYER_ROLLING_STATS, keys.PLAYER_COMPOSITE_FACTORS)),
 }
 PREDICTION_SPECS = {
-    "covers_feature_rows": spec(keys.PLAYER_POINTS_PREDICTIONS, "covers_feature_rows", "ERROR: exactly one "
+    "covers_feature_rows": check_spec(keys.PLAYER_POINTS_PREDICTIONS, "covers_feature_rows", "ERROR: exactly one "
                                 "prediction per feature row of D.", True, (keys.FEATURE_ROWS,)),
-    "value_range": spec(keys.PLAYER_POINTS_PREDICTIONS, "value_range", f"ERROR: predictions within "
-                        f"{th.PREDICTION_RANGE[0]:g}..{th.PREDICTION_RANGE[1]:g} points.", True),
+    "value_range": check_spec(keys.PLAYER_POINTS_PREDICTIONS, "value_range", f"ERROR: predictions within "
+                        f"{thresholds.PREDICTION_RANGE[0]:g}..{thresholds.PREDICTION_RANGE[1]:g} points.", True),
 }
 MODEL_SPECS = {
     "beats_baselines": dg.AssetCheckSpec(
@@ -39,9 +39,8 @@ MODEL_SPECS = {
                     "date."),
     "train_eval_mae_gap": dg.AssetCheckSpec(
         "train_eval_mae_gap", asset=keys.POINTS_MODEL, blocking=False,
-        description=f"WARN: evaluation MAE more than {100 * th.MAX_TRAIN_EVAL_MAE_GAP:.0f}% above training MAE."),
+        description=f"WARN: evaluation MAE more than {100 * thresholds.MAX_TRAIN_EVAL_MAE_GAP:.0f}% above training MAE."),
 }
-_SEVERITY = {"ERROR": dg.AssetCheckSeverity.ERROR, "WARN": dg.AssetCheckSeverity.WARN}
 
 
 def blocking_model_check_keys() -> list[dg.AssetCheckKey]:
@@ -52,14 +51,13 @@ def model_results(context, split: model.Split, evaluation: pd.DataFrame, train_m
     eval_dates = model.evaluation_rows(split.test)["game_date"]
     all_played = evaluation[(evaluation["population"] == "all_played") & (evaluation["predictor"] == "model")]
     outcomes = {
-        "beats_baselines": mr.beats_baselines(evaluation),
-        "training_precedes_evaluation": mr.training_precedes_evaluation(
+        "beats_baselines": ml_rules.beats_baselines(evaluation),
+        "training_precedes_evaluation": ml_rules.training_precedes_evaluation(
             pd.concat([split.train["game_date"], split.valid["game_date"]]), eval_dates),
-        "train_eval_mae_gap": mr.train_eval_gap(train_mae, float(all_played["mae"].iloc[0])),
+        "train_eval_mae_gap": ml_rules.train_eval_gap(train_mae, float(all_played["mae"].iloc[0])),
     }
     for name, o in outcomes.items():
-        yield dg.AssetCheckResult(asset_key=keys.POINTS_MODEL, check_name=name, passed=o.passed,
-                                  severity=_SEVERITY[o.severity], description=o.description, metadata=o.metadata)
+        yield check_result(keys.POINTS_MODEL, name, o)
 
 
 @dg.multi_asset_check(specs=list(FEATURE_SPECS.values()), name="feature_rows_checks",
@@ -69,11 +67,11 @@ def feature_rows_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFr
                         factors: pd.DataFrame):
     dates = list(context.partition_keys)
     source = rolling.merge(factors.drop(columns=[c for c in factors.columns if c in rolling.columns
-                                                 and c not in mr.KEY]), on=mr.KEY, how="left")
+                                                 and c not in ml_rules.KEY]), on=ml_rules.KEY, how="left")
     columns = [c for c in model.FEATURES if c in source.columns]
-    yield from emit_all(context, FEATURE_SPECS, {
-        "one_row_per_player": mr.one_row_per_player(table, rolling, dates, "feature_rows"),
-        "pre_game_values": mr.same_values(table, source, columns, dates, "feature_rows"),
+    yield from emit_checks(context, FEATURE_SPECS, {
+        "one_row_per_player": ml_rules.one_row_per_player(table, rolling, dates, "feature_rows"),
+        "pre_game_values": ml_rules.same_values(table, source, columns, dates, "feature_rows"),
     })
 
 
@@ -81,12 +79,10 @@ def feature_rows_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFr
                       ins={"table": dg.AssetIn(keys.PLAYER_POINTS_PREDICTIONS), "rows": dg.AssetIn(keys.FEATURE_ROWS)})
 def player_points_predictions_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame, rows: pd.DataFrame):
     dates = list(context.partition_keys)
-    yield from emit_all(context, PREDICTION_SPECS, {
-        "covers_feature_rows": mr.one_row_per_player(table, rows, dates, "player_points_predictions"),
-        "value_range": mr.predictions_in_range(table, dates),
+    yield from emit_checks(context, PREDICTION_SPECS, {
+        "covers_feature_rows": ml_rules.one_row_per_player(table, rows, dates, "player_points_predictions"),
+        "value_range": ml_rules.predictions_in_range(table, dates),
     })
 
 
-SPECS = {**{f"features.{k}": v for k, v in FEATURE_SPECS.items()},
-         **{f"predictions.{k}": v for k, v in PREDICTION_SPECS.items()}}
 CHECKS = [feature_rows_checks, player_points_predictions_checks]

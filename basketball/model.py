@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from nba_assets.basketball import form
+from basketball import form
 
 FEATURES = [
     "points_l5", "points_l10", "points_season", "points_std_l10", "minutes_l10", "usage_l5", "usage_l10",

@@ -10,6 +10,9 @@ value depends on the N values of its window and nothing else. Same semantics as
 ``groupby(...)[col].rolling(n, min_periods=1)``: NaN values are skipped, an empty window is NaN
 (``count`` is 0), ``std`` has ddof 1, and a window of identical values gives that value exactly
 (mean), ``value * count`` (sum) and 0 (std), as pandas does.
+
+``asof_before`` is the one join every pre-game value goes through: the latest earlier row
+strictly before the date (``merge_asof(allow_exact_matches=False)``), never the date itself.
 """
 
 from __future__ import annotations
@@ -73,6 +76,25 @@ def rolling(values: pd.Series, groups: pd.Series, n: int, how: str) -> pd.Series
     out[order] = _window_stats(x, lo, n, how)
     out[codes < 0] = np.nan
     return pd.Series(out, index=values.index)
+
+
+def grouped(g, col: str, n: int, how: str = "mean") -> pd.Series:
+    """``how`` of ``col`` over the last ``n`` rows of each group of ``g`` (a ``DataFrameGroupBy``,
+    rows in frame order), per row, from the window's rows only."""
+    return rolling(g[col].obj, g[col].ngroup(), n, how)
+
+
+def asof_before(left: pd.DataFrame, on: str, right: pd.DataFrame, by: list[str], cols: list[str]) -> pd.DataFrame:
+    """``left`` (same index and order) with ``cols`` of the latest ``right`` row of the same ``by``
+    whose ``game_date`` is strictly before ``left[on]`` (NaN where there is none)."""
+    r = right[by + ["game_date"] + cols].rename(columns={"game_date": "_right_date"})
+    r = r.assign(_right_date=r["_right_date"].astype("datetime64[ns]")).sort_values("_right_date")
+    keyed = left.assign(_left_date=left[on].astype("datetime64[ns]"), _position=np.arange(len(left)))
+    out = pd.merge_asof(keyed.sort_values("_left_date"), r, left_on="_left_date", right_on="_right_date", by=by,
+                        allow_exact_matches=False, direction="backward")
+    out = out.sort_values("_position").drop(columns=["_left_date", "_right_date", "_position"])
+    out.index = left.index
+    return out
 
 
 def tail_sum(values: np.ndarray, end: np.ndarray, length: np.ndarray) -> np.ndarray:

@@ -1,0 +1,41 @@
+"""Which deployment this process serves: one switch, ``NBA_DEPLOYMENT``.
+
+- ``local`` (default): the DuckDB file (``NBA_DUCKDB_PATH``), the raw folder (``NBA_RAW_DIR``)
+  and the model folder (``NBA_MODEL_DIR``). What ``make demo``, ``make ui`` and the tests use.
+- ``live``: DuckDB and the model folder, raw tables from stats.nba.com (``pip install -e
+  ".[live]"``): trying the live source on one machine. Use its own ``NBA_DUCKDB_PATH``: live
+  player ids are nba.com ids, not the folder's balldontlie ids.
+- ``production``: BigQuery (``GCP_PROJECT``, ``GCP_LOCATION``, ``GCP_CREDENTIALS``),
+  stats.nba.com and the model bucket on Cloud Storage (``NBA_MODEL_BUCKET``).
+
+``nba_assets/definitions.py`` picks the resources by this name; the asset ``kinds`` (the UI's
+warehouse badge) and the raw assets' ``nba_api`` pool follow it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Deployment:
+    name: str
+    warehouse: str  # duckdb | bigquery
+    raw_source: str  # folder | nba_api
+    model_store: str  # folder | gcs
+
+
+DEPLOYMENTS = {d.name: d for d in (
+    Deployment("local", "duckdb", "folder", "folder"),
+    Deployment("live", "duckdb", "nba_api", "folder"),
+    Deployment("production", "bigquery", "nba_api", "gcs"),
+)}
+
+
+def current() -> Deployment:
+    """The deployment named by ``NBA_DEPLOYMENT`` (default ``local``); an unknown name is refused."""
+    name = os.environ.get("NBA_DEPLOYMENT", "local")
+    if name not in DEPLOYMENTS:
+        raise ValueError(f"NBA_DEPLOYMENT={name!r}: expected one of {sorted(DEPLOYMENTS)}")
+    return DEPLOYMENTS[name]
