@@ -66,8 +66,11 @@ class Split:
 
 def split_by_date(rows: pd.DataFrame, valid_share: float = 0.1) -> Split:
     """Train on seasons before the latest, validate on the last ``valid_share`` of training dates,
-    test on the latest season. Population: played games; bootstrap dates never train."""
-    played = rows[rows["minutes_played"] > 0]
+    test on the latest season. Population: played games; bootstrap dates never train. Rows are
+    put in (date, player, game) order first: row subsampling depends on row order, and the
+    warehouse returns rows in the order parallel writers inserted them, so without it the same
+    rows could train a different model."""
+    played = rows[rows["minutes_played"] > 0].sort_values(["game_date", "player_id", "game_id"], kind="stable")
     test_season = int(played["season"].max())
     history = played[(played["season"] < test_season) & ~played["is_bootstrap"].astype(bool)]
     dates = np.sort(history["game_date"].unique())
