@@ -22,7 +22,10 @@ demo: $(STAMP)
 	test -f "$(DAGSTER_HOME)/dagster.yaml" || cp dagster_home/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
 	$(BIN)/nba-backfill
 
+# Style first (ruff: pyproject.toml), then every test.
 test: $(STAMP)
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest -q
 
 # The Dagster UI on http://127.0.0.1:3000 with the project's own instance.

@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REAL_RAW, real_frame
 from resources import raw_source as files
 from resources.raw_source import RawDataError, RawSource
+
+from helpers import D1, REAL_RAW, latest_evaluation, materialized, real_frame, step_failures
 
 PLAYERS = files.PLAYER_BOXSCORES.name
 DAY = "2023-11-01"
@@ -41,22 +42,40 @@ def _set_first(column: str, value):
     def change(frame: pd.DataFrame) -> None:
         frame[column] = frame[column].astype(object)
         frame.loc[frame.index[frame["game_date"] == DAY][0], column] = value
+
     return change
 
 
 STRUCTURAL = {
-    "corrupted parquet": (lambda d: _bytes(d, b"PAR1" + bytes(range(256)) * 40), ["unreadable parquet file"]),
-    "truncated parquet": (lambda d: _bytes(d, (Path(REAL_RAW) / PLAYERS).read_bytes()[:50_000]), ["unreadable parquet file"]),
+    "corrupted parquet": (
+        lambda d: _bytes(d, b"PAR1" + bytes(range(256)) * 40),
+        ["unreadable parquet file"],
+    ),
+    "truncated parquet": (
+        lambda d: _bytes(d, (Path(REAL_RAW) / PLAYERS).read_bytes()[:50_000]),
+        ["unreadable parquet file"],
+    ),
     "empty file": (lambda d: _bytes(d, b""), ["unreadable parquet file"]),
-    "renamed column": (lambda d: _rewrite(d, lambda f: f.rename(columns={"min": "minutes"}, inplace=True)),
-                       ["column 'min'", "required column is missing"]),
-    "missing column": (lambda d: _rewrite(d, lambda f: f.drop(columns=["pts"], inplace=True)),
-                       ["column 'pts'", "required column is missing"]),
-    "wrong type": (lambda d: _rewrite(d, lambda f: f.__setitem__("pts", f["pts"].astype(str))), ["column 'pts'", "expected"]),
-    "unparseable date": (lambda d: _rewrite(d, _set_first("game_date", "11/01/2023")),
-                         ["column 'game_date'", "'11/01/2023'", "belongs to no date"]),
-    "date far in the future": (lambda d: _rewrite(d, _set_first("game_date", "2031-01-15")),
-                               ["column 'game_date'", "'2031-01-15'", "in the future"]),
+    "renamed column": (
+        lambda d: _rewrite(d, lambda f: f.rename(columns={"min": "minutes"}, inplace=True)),
+        ["column 'min'", "required column is missing"],
+    ),
+    "missing column": (
+        lambda d: _rewrite(d, lambda f: f.drop(columns=["pts"], inplace=True)),
+        ["column 'pts'", "required column is missing"],
+    ),
+    "wrong type": (
+        lambda d: _rewrite(d, lambda f: f.__setitem__("pts", f["pts"].astype(str))),
+        ["column 'pts'", "expected"],
+    ),
+    "unparseable date": (
+        lambda d: _rewrite(d, _set_first("game_date", "11/01/2023")),
+        ["column 'game_date'", "'11/01/2023'", "belongs to no date"],
+    ),
+    "date far in the future": (
+        lambda d: _rewrite(d, _set_first("game_date", "2031-01-15")),
+        ["column 'game_date'", "'2031-01-15'", "in the future"],
+    ),
 }
 ROW_PROBLEMS = {
     "minutes 61:99": (_set_first("min", "61:99"), "min", "'61:99'", "below 60"),
@@ -92,13 +111,19 @@ def test_a_bad_value_is_a_problem_of_its_date_only(tmp_path, case):
     other = pd.Timestamp("2023-11-02").date()
     day = pd.Timestamp(DAY).date()
     [found] = source.problems(files.PLAYER_BOXSCORES, [day]).itertuples(index=False)
-    assert (found.file, found.column, found.row) == (str(folder / PLAYERS), column, row) and problem in found.problem
+    assert (found.file, found.column, found.row) == (
+        str(folder / PLAYERS),
+        column,
+        row,
+    ) and problem in found.problem
     assert found.value == value and str(int(real.at[row, "game_id"])) in found.label
     assert str(found.game_date.date()) == DAY
     # the rows are read as shipped; every other date has no problem and reads as usual
     assert len(source.read(files.PLAYER_BOXSCORES, [day])) == int((real["game_date"] == DAY).sum())
     assert source.problems(files.PLAYER_BOXSCORES, [other]).empty
-    assert len(source.read(files.PLAYER_BOXSCORES, [other])) == int((real["game_date"] == "2023-11-02").sum())
+    assert len(source.read(files.PLAYER_BOXSCORES, [other])) == int(
+        (real["game_date"] == "2023-11-02").sum()
+    )
 
 
 def test_minutes_missing_on_a_row_with_stats_is_a_problem_never_a_zero(tmp_path):
@@ -108,9 +133,18 @@ def test_minutes_missing_on_a_row_with_stats_is_a_problem_never_a_zero(tmp_path)
 
     def blank(frame):
         frame.loc[row, "min"] = ""
+
     _rewrite(folder, blank)
-    [found] = RawSource(raw_dir=str(folder)).problems(files.PLAYER_BOXSCORES, [pd.Timestamp(DAY).date()]).itertuples()
-    assert found.row == row and found.column == "min" and "minutes missing on a row that has box-score stats" in found.problem
+    [found] = (
+        RawSource(raw_dir=str(folder))
+        .problems(files.PLAYER_BOXSCORES, [pd.Timestamp(DAY).date()])
+        .itertuples()
+    )
+    assert (
+        found.row == row
+        and found.column == "min"
+        and "minutes missing on a row that has box-score stats" in found.problem
+    )
     assert str(int(real.at[row, "player_id"])) in found.label
 
 
@@ -132,8 +166,6 @@ def test_missing_file_is_named(tmp_path):
 
 # ---- bad values that parse: the checks name them --------------------------------------------
 
-from test_pipeline import D1, latest_evaluation, materialized, step_failures  # noqa: E402
-
 import dagster as dg  # noqa: E402
 
 from nba_assets import keys  # noqa: E402
@@ -150,12 +182,18 @@ def test_impossible_stats_fail_value_ranges_naming_player_and_game(pipeline, raw
         p.loc[hit, "pts"] = p.loc[hit, "pts"] + 2
 
     result = pipeline.run(D1, raw_dir=raw_folder([D1], more_makes_than_attempts))
-    evaluation = latest_evaluation(pipeline.instance, dg.AssetCheckKey(keys.PLAYER_GAME_SUMMARY, "value_ranges"), D1)
+    evaluation = latest_evaluation(
+        pipeline.instance, dg.AssetCheckKey(keys.PLAYER_GAME_SUMMARY, "value_ranges"), D1
+    )
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
-    assert "FGM > FGA" in evaluation.description and str(int(victim["player_id"])) in evaluation.description
+    assert (
+        "FGM > FGA" in evaluation.description
+        and str(int(victim["player_id"])) in evaluation.description
+    )
     # the only failed step is the blocking check itself (Dagster fails it to stop what reads the table)
     assert {k: v[1] for k, v in step_failures(result).items()} == {
-        "player_game_summary_checks": {"DagsterAssetCheckFailedError"}}
+        "player_game_summary_checks": {"DagsterAssetCheckFailedError"}
+    }
     # a deterministic check failure is not retried
     assert not [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
 
@@ -173,7 +211,9 @@ def test_player_on_both_teams_of_a_game_fails_unique_player_games(pipeline, raw_
         frames[PLAYERS] = pd.concat([p, copy], ignore_index=True)
 
     result = pipeline.run(D1, raw_dir=raw_folder([D1], also_on_the_other_team))
-    evaluation = latest_evaluation(pipeline.instance, dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "unique_player_games"), D1)
+    evaluation = latest_evaluation(
+        pipeline.instance, dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "unique_player_games"), D1
+    )
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
     assert f"{int(row['player_id'])}/{int(row['game_id'])}" in evaluation.description
     # the blocking check stops player_game_summary in the same run: nothing built from the duplicate

@@ -20,20 +20,33 @@ CONTRACT = schema(
     column("game_date", "date", nullable=False),
     column("ingested_at", "timestamp"),
 )
-ORDER = ["game_id", "player_id", "points", "usage_rate", "ts_pct", "is_home", "game_date", "ingested_at"]
+ORDER = [
+    "game_id",
+    "player_id",
+    "points",
+    "usage_rate",
+    "ts_pct",
+    "is_home",
+    "game_date",
+    "ingested_at",
+]
 
 
 def valid_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "game_id": ["0022300061", "0022300061", "0022300062"],
-        "player_id": [101, 102, 103],
-        "points": [25, 0, 12],
-        "usage_rate": [30.5, np.nan, 18.25],
-        "ts_pct": [0.61, np.nan, 0.5],
-        "is_home": [True, False, True],
-        "game_date": pd.to_datetime(["2023-10-24", "2023-10-24", "2023-10-24"]),
-        "ingested_at": pd.to_datetime(["2024-01-01 10:15:00", "2024-01-01 10:15:00", "2024-01-01 10:15:00"]),
-    })
+    return pd.DataFrame(
+        {
+            "game_id": ["0022300061", "0022300061", "0022300062"],
+            "player_id": [101, 102, 103],
+            "points": [25, 0, 12],
+            "usage_rate": [30.5, np.nan, 18.25],
+            "ts_pct": [0.61, np.nan, 0.5],
+            "is_home": [True, False, True],
+            "game_date": pd.to_datetime(["2023-10-24", "2023-10-24", "2023-10-24"]),
+            "ingested_at": pd.to_datetime(
+                ["2024-01-01 10:15:00", "2024-01-01 10:15:00", "2024-01-01 10:15:00"]
+            ),
+        }
+    )
 
 
 def test_valid_frame_round_trips_with_contract_dtypes():
@@ -70,7 +83,18 @@ def test_conform_reorders_to_contract_order():
 
 def test_swapped_columns_keep_values_attached_to_names():
     frame = valid_frame()
-    swapped = frame[["game_id", "player_id", "points", "ts_pct", "usage_rate", "is_home", "game_date", "ingested_at"]]
+    swapped = frame[
+        [
+            "game_id",
+            "player_id",
+            "points",
+            "ts_pct",
+            "usage_rate",
+            "is_home",
+            "game_date",
+            "ingested_at",
+        ]
+    ]
     out = conform(swapped, CONTRACT, "t")
     assert list(out.columns) == ORDER
     assert out["usage_rate"].iloc[0] == 30.5
@@ -187,7 +211,9 @@ def test_null_in_nullable_column_is_kept():
 
 def test_date_with_time_of_day_is_rejected():
     frame = valid_frame()
-    frame["game_date"] = pd.to_datetime(["2023-10-24 00:00:00", "2023-10-24 19:30:00", "2023-10-24 00:00:00"])
+    frame["game_date"] = pd.to_datetime(
+        ["2023-10-24 00:00:00", "2023-10-24 19:30:00", "2023-10-24 00:00:00"]
+    )
     with pytest.raises(ContractViolation) as info:
         conform(frame, CONTRACT, "t")
     assert "game_date" in str(info.value)
@@ -198,7 +224,9 @@ def test_date_with_time_of_day_is_rejected():
 def test_python_datetime_with_time_into_date_is_rejected():
     frame = valid_frame()
     frame["game_date"] = pd.Series(
-        [dt.date(2023, 10, 24), dt.datetime(2023, 10, 24, 19, 30), dt.date(2023, 10, 24)], dtype="object")
+        [dt.date(2023, 10, 24), dt.datetime(2023, 10, 24, 19, 30), dt.date(2023, 10, 24)],
+        dtype="object",
+    )
     with pytest.raises(ContractViolation, match="game_date"):
         conform(frame, CONTRACT, "t")
 

@@ -2,13 +2,19 @@
 
 from pathlib import Path
 
-from dagster._core.instance.config import dagster_instance_config
+from resources.dagster_internals import dagster_instance_config
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 
 
 def test_deploy_instance_config_is_valid(monkeypatch):
-    for var in ("DAGSTER_PG_HOST", "DAGSTER_PG_USER", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_DB", "DAGSTER_K8S_NAMESPACE"):
+    for var in (
+        "DAGSTER_PG_HOST",
+        "DAGSTER_PG_USER",
+        "DAGSTER_PG_PASSWORD",
+        "DAGSTER_PG_DB",
+        "DAGSTER_K8S_NAMESPACE",
+    ):
         monkeypatch.setenv(var, "x")
     config, _ = dagster_instance_config(str(DEPLOY))
     assert config["storage"]["postgres"]["postgres_db"]["hostname"] == {"env": "DAGSTER_PG_HOST"}

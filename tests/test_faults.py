@@ -9,7 +9,8 @@ import dagster as dg
 from nba_assets import keys
 from resources import raw_source as files
 from resources.raw_source import RawSource
-from test_pipeline import D1, latest_evaluation, materialized
+
+from helpers import D1, latest_evaluation, materialized
 
 FAILURES: Counter = Counter()
 
@@ -26,7 +27,9 @@ class FlakyRawSource(RawSource):
             try:
                 raise OSError(5, "Input/output error")
             except OSError as exc:
-                raise files.TransientSourceError(f"{self.path(spec)}: could not read ({exc})") from exc
+                raise files.TransientSourceError(
+                    f"{self.path(spec)}: could not read ({exc})"
+                ) from exc
         return super()._validated(spec)
 
 
@@ -44,7 +47,9 @@ def test_a_source_that_fails_twice_then_succeeds_is_retried(pipeline, instance):
     retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
     assert len(retries) == 2
     assert materialized(result) == {keys.PLAYER_BOXSCORES: {D1}}
-    assert latest_evaluation(instance, dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "unique_player_games"), D1).passed
+    assert latest_evaluation(
+        instance, dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "unique_player_games"), D1
+    ).passed
 
 
 def test_a_source_that_keeps_failing_gives_up_after_the_retries(pipeline):
@@ -88,8 +93,23 @@ def _backfill(home: Path, kill_after: float | None = None) -> int:
     env = {**os.environ, "DAGSTER_HOME": str(home), "NBA_DUCKDB_PATH": str(home / "w.duckdb")}
     home.mkdir(exist_ok=True)
     (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
-    proc = subprocess.Popen([sys.executable, "-m", "nba_assets.backfill", "--start", RANGE[0], "--end", RANGE[1],
-                             "--workers", "1"], cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nba_assets.backfill",
+            "--start",
+            RANGE[0],
+            "--end",
+            RANGE[1],
+            "--workers",
+            "1",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     if kill_after is None:
         return proc.wait(timeout=600)
     deadline = time.time() + 300
@@ -114,12 +134,21 @@ def fingerprint(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
     """(table, date) -> (rows, content checksum), every column but the ingestion time."""
     out = {}
     with duckdb.connect(str(path), read_only=True) as conn:
-        tables = conn.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables").fetchall()
+        tables = conn.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+        ).fetchall()
         for (table,) in tables:
-            frame = conn.execute(f"SELECT * FROM {table}").fetchdf().drop(columns=["ingested_at"], errors="ignore")
+            frame = (
+                conn.execute(f"SELECT * FROM {table}")
+                .fetchdf()
+                .drop(columns=["ingested_at"], errors="ignore")
+            )
             for day, rows in frame.groupby(frame["game_date"].astype(str)):
                 ordered = rows.sort_values(list(rows.columns)).reset_index(drop=True)
-                out[(table, day)] = (len(rows), int(pd.util.hash_pandas_object(ordered, index=False).sum()))
+                out[(table, day)] = (
+                    len(rows),
+                    int(pd.util.hash_pandas_object(ordered, index=False).sum()),
+                )
     return out
 
 
@@ -147,23 +176,61 @@ def test_concurrent_runs_of_the_same_partition_never_duplicate_rows(tmp_path):
     env = {**os.environ, "DAGSTER_HOME": str(home), "NBA_DUCKDB_PATH": str(home / "w.duckdb")}
     # A deployed instance is created once; two processes creating its SQLite schema at the same
     # moment race in Dagster's own migrations, which is not what this test is about.
-    subprocess.run([sys.executable, "-c", "import dagster as dg; from nba_assets.partitions import register_game_dates; "
-                    f"register_game_dates(dg.DagsterInstance.get(), ['{D1}'])"], env=env, check=True, cwd=PROJECT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    command = [str(Path(sys.executable).parent / "dagster"), "asset", "materialize", "-m", "nba_assets.definitions",
-               "--select", "key:nba_raw/* or key:nba_analytics/*", "--partition", D1]
-    procs = [subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-             for _ in range(2)]
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import dagster as dg; from nba_assets.partitions import register_game_dates; "
+            f"register_game_dates(dg.DagsterInstance.get(), ['{D1}'])",
+        ],
+        env=env,
+        check=True,
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    command = [
+        str(Path(sys.executable).parent / "dagster"),
+        "asset",
+        "materialize",
+        "-m",
+        "nba_assets.definitions",
+        "--select",
+        "key:nba_raw/* or key:nba_analytics/*",
+        "--partition",
+        D1,
+    ]
+    procs = [
+        subprocess.Popen(
+            command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
     codes = [p.wait(timeout=300) for p in procs]
     errors = [p.stderr.read().decode() for p in procs]
     for code, error in zip(codes, errors):
-        assert code == 0 or ("inputs_ready" in error and "not evaluated" in error or "stale" in error), error[-3000:]
-    subprocess.run(command, cwd=PROJECT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert code == 0 or (
+            "inputs_ready" in error and "not evaluated" in error or "stale" in error
+        ), error[-3000:]
+    subprocess.run(
+        command,
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     with duckdb.connect(str(home / "w.duckdb"), read_only=True) as conn:
-        dupes = conn.execute("SELECT count(*) FROM (SELECT game_id, player_id FROM nba_analytics.player_game_summary "
-                             "GROUP BY 1, 2 HAVING count(*) > 1)").fetchone()[0]
-        raw_dupes = conn.execute("SELECT count(*) - count(DISTINCT id) FROM nba_raw.player_boxscores").fetchone()[0]
-        dates = conn.execute("SELECT DISTINCT game_date::VARCHAR FROM nba_analytics.player_game_summary").fetchall()
+        dupes = conn.execute(
+            "SELECT count(*) FROM (SELECT game_id, player_id FROM nba_analytics.player_game_summary "
+            "GROUP BY 1, 2 HAVING count(*) > 1)"
+        ).fetchone()[0]
+        raw_dupes = conn.execute(
+            "SELECT count(*) - count(DISTINCT id) FROM nba_raw.player_boxscores"
+        ).fetchone()[0]
+        dates = conn.execute(
+            "SELECT DISTINCT game_date::VARCHAR FROM nba_analytics.player_game_summary"
+        ).fetchall()
     assert dupes == 0 and raw_dupes == 0 and dates == [(D1,)]
 
 
@@ -178,7 +245,12 @@ REVISED = "2023-10-25"
 
 def _revise(folder: Path) -> int:
     """A corrected box score: one player's line on REVISED gains a made two (2 points). Returns his id."""
-    for name in ("player_boxscores.parquet", "team_boxscores.parquet", "shots.parquet", "player_id_crosswalk.parquet"):
+    for name in (
+        "player_boxscores.parquet",
+        "team_boxscores.parquet",
+        "shots.parquet",
+        "player_id_crosswalk.parquet",
+    ):
         if (Path(default_raw_dir()) / name).exists():
             shutil.copy(Path(default_raw_dir()) / name, folder / name)
     players = pd.read_parquet(folder / "player_boxscores.parquet")
@@ -195,9 +267,29 @@ def test_a_revised_box_score_refreshes_its_date_and_the_windows_after_it_only(tm
     revised = tmp_path / "revised"
     revised.mkdir()
     player = _revise(revised)
-    env = {**os.environ, "DAGSTER_HOME": str(home), "NBA_DUCKDB_PATH": str(home / "w.duckdb"), "NBA_RAW_DIR": str(revised)}
-    code = subprocess.call([sys.executable, "-m", "nba_assets.backfill", "--start", REVISED, "--end", REVISED,
-                            "--workers", "1"], cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "NBA_DUCKDB_PATH": str(home / "w.duckdb"),
+        "NBA_RAW_DIR": str(revised),
+    }
+    code = subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "nba_assets.backfill",
+            "--start",
+            REVISED,
+            "--end",
+            REVISED,
+            "--workers",
+            "1",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     assert code == 0
     after = fingerprint(home / "w.duckdb")
     assert after.keys() == before.keys()
@@ -208,14 +300,19 @@ def test_a_revised_box_score_refreshes_its_date_and_the_windows_after_it_only(tm
     # pre-game rows of the revised date do not see it (pre-game); later rows of the player do
     assert ("nba_precompute.player_rolling_stats", REVISED) not in changed
     with duckdb.connect(str(home / "w.duckdb"), read_only=True) as conn:
-        next_day = conn.execute(f"SELECT min(game_date)::VARCHAR FROM nba_precompute.player_rolling_stats "
-                                f"WHERE player_id = {player} AND game_date > DATE '{REVISED}'").fetchone()[0]
+        next_day = conn.execute(
+            f"SELECT min(game_date)::VARCHAR FROM nba_precompute.player_rolling_stats "
+            f"WHERE player_id = {player} AND game_date > DATE '{REVISED}'"
+        ).fetchone()[0]
     assert ("nba_precompute.player_rolling_stats", next_day) in changed
     # raw and analytics of other dates are untouched
-    assert not {k for k in changed if k[0].startswith(("nba_raw", "nba_analytics")) and k[1] != REVISED}
+    assert not {
+        k for k in changed if k[0].startswith(("nba_raw", "nba_analytics")) and k[1] != REVISED
+    }
 
 
 # ---- a warehouse locked by another process ---------------------------------------------------
+
 
 def _hold_lock(path: Path, seconds: float) -> subprocess.Popen:
     code = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('locked', flush=True); time.sleep({seconds})"
@@ -236,7 +333,11 @@ def test_a_locked_warehouse_waits_naming_the_holder_then_fails_fast(tmp_path):
         with pytest.raises(WarehouseLocked, match=f"locked by PID {holder.pid}"):
             connect_duckdb(str(path), log=logged.append, wait_seconds=1.5)
         assert time.monotonic() - started < 10
-        assert len(logged) == 1 and f"PID {holder.pid}" in logged[0] and "waiting up to 2 s" in logged[0]
+        assert (
+            len(logged) == 1
+            and f"PID {holder.pid}" in logged[0]
+            and "waiting up to 2 s" in logged[0]
+        )
     finally:
         holder.kill()
         holder.wait()
@@ -264,7 +365,9 @@ def test_the_summary_does_not_crash_on_a_locked_warehouse(tmp_path, monkeypatch,
     monkeypatch.setenv("NBA_DUCKDB_PATH", str(path))
     holder = _hold_lock(path, 30)
     try:
-        assert table_rows([keys.PLAYER_GAME_SUMMARY], wait_seconds=1) == {"nba_analytics/player_game_summary": None}
+        assert table_rows([keys.PLAYER_GAME_SUMMARY], wait_seconds=1) == {
+            "nba_analytics/player_game_summary": None
+        }
         assert f"locked by PID {holder.pid}" in capsys.readouterr().out
     finally:
         holder.kill()
@@ -272,6 +375,7 @@ def test_the_summary_does_not_crash_on_a_locked_warehouse(tmp_path, monkeypatch,
 
 
 # ---- runs left STARTED by a killed process ---------------------------------------------------
+
 
 def test_runs_of_a_killed_backfill_are_marked_failed_on_the_next_start(instance):
     import uuid
@@ -282,9 +386,14 @@ def test_runs_of_a_killed_backfill_are_marked_failed_on_the_next_start(instance)
     dead.wait()
 
     def started(pid: int) -> dg.DagsterRun:
-        return instance.add_run(dg.DagsterRun(job_name="all_tables", run_id=str(uuid.uuid4()),
-                                              status=dg.DagsterRunStatus.STARTED,
-                                              tags={"nba/backfill": "cli", PID_TAG: str(pid)}))
+        return instance.add_run(
+            dg.DagsterRun(
+                job_name="all_tables",
+                run_id=str(uuid.uuid4()),
+                status=dg.DagsterRunStatus.STARTED,
+                tags={"nba/backfill": "cli", PID_TAG: str(pid)},
+            )
+        )
 
     stuck, alive = started(dead.pid), started(os.getpid())
     assert mark_killed_runs_failed(instance) == [stuck.run_id]

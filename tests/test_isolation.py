@@ -18,8 +18,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import REAL_DATES, real_frame, write_raw_folder
 from resources import raw_source as files
+
+from helpers import REAL_DATES, real_frame, write_raw_folder
 
 PROJECT = Path(__file__).resolve().parent.parent
 SLICE = [k for k in REAL_DATES if "2022-11-20" <= k <= "2022-12-10"]
@@ -35,13 +36,24 @@ def _defects(frames: dict[str, pd.DataFrame], drop_game: bool = True) -> None:
 
 
 def _env(root: Path) -> dict:
-    return {**os.environ, "NBA_RAW_DIR": str(root / "raw"), "DAGSTER_HOME": str(root / "home"),
-            "NBA_DUCKDB_PATH": str(root / "w.duckdb"), "NBA_MODEL_DIR": str(root / "models")}
+    return {
+        **os.environ,
+        "NBA_RAW_DIR": str(root / "raw"),
+        "DAGSTER_HOME": str(root / "home"),
+        "NBA_DUCKDB_PATH": str(root / "w.duckdb"),
+        "NBA_MODEL_DIR": str(root / "models"),
+    }
 
 
 def _backfill(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nba_assets.backfill", "--workers", "1", *args], cwd=PROJECT,
-                          env=_env(root), capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "nba_assets.backfill", "--workers", "1", *args],
+        cwd=PROJECT,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def _frame(root: Path, sql: str) -> pd.DataFrame:
@@ -58,7 +70,9 @@ def _teams_of(day: str) -> set[str]:
 def slice_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("isolation")
     (root / "home").mkdir()
-    (root / "home" / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
+    (root / "home" / "dagster.yaml").write_text(
+        (PROJECT / "dagster_home" / "dagster.yaml").read_text()
+    )
     write_raw_folder(root / "raw", SLICE, _defects)
     return root, _backfill(root)
 
@@ -68,23 +82,39 @@ def test_the_bad_dates_are_held_back_alone_and_named(slice_run):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     out = done.stdout
     assert "Held back: " in out and "every other date built" in out
-    summary = out[out.index("Held back: "):]
+    summary = out[out.index("Held back: ") :]
     assert BAD_MINUTES in summary and "'abc'" in summary and "shipped_values" in summary
     assert NO_PLAYERS in summary and "nba_analytics/player_game_summary" in summary
-    assert "model not trained: needs an earlier season" in out  # one season: the tables complete, no crash
-    for table in ("nba_analytics.player_game_summary", "nba_precompute.player_rolling_stats", "nba_ml.feature_rows"):
+    assert (
+        "model not trained: needs an earlier season" in out
+    )  # one season: the tables complete, no crash
+    for table in (
+        "nba_analytics.player_game_summary",
+        "nba_precompute.player_rolling_stats",
+        "nba_ml.feature_rows",
+    ):
         built = set(_frame(root, f"SELECT DISTINCT game_date::VARCHAR AS d FROM {table}")["d"])
         assert built == set(SLICE) - {BAD_MINUTES, NO_PLAYERS}, table
     # the raw table keeps the shipped rows, bad value included
-    assert _frame(root, "SELECT count(*) AS n FROM nba_raw.player_boxscores WHERE min = 'abc'")["n"][0] == 1
+    assert (
+        _frame(root, "SELECT count(*) AS n FROM nba_raw.player_boxscores WHERE min = 'abc'")["n"][0]
+        == 1
+    )
 
 
 def test_windows_across_a_held_back_date_are_built_and_flagged(slice_run):
     root, _ = slice_run
-    rows = _frame(root, "SELECT game_date::VARCHAR AS d, team_abbr, window_games_held_back, history_complete "
-                        "FROM nba_precompute.player_rolling_stats")
+    rows = _frame(
+        root,
+        "SELECT game_date::VARCHAR AS d, team_abbr, window_games_held_back, history_complete "
+        "FROM nba_precompute.player_rolling_stats",
+    )
     before = rows[rows["d"] < BAD_MINUTES]
-    assert len(before) and before["history_complete"].all() and (before["window_games_held_back"] == 0).all()
+    assert (
+        len(before)
+        and before["history_complete"].all()
+        and (before["window_games_held_back"] == 0).all()
+    )
     after = rows[rows["d"] > BAD_MINUTES]
     assert len(after) and not after["history_complete"].any()
     # a team that played on a held-back date has that game counted on every later row
@@ -92,13 +122,21 @@ def test_windows_across_a_held_back_date_are_built_and_flagged(slice_run):
     hit = late[late["team_abbr"].isin(_teams_of(NO_PLAYERS))]
     assert len(hit) and (hit["window_games_held_back"] >= 1).all()
     # the feature rows carry the same flags to the model
-    flags = _frame(root, "SELECT count(*) AS n FROM nba_ml.feature_rows WHERE NOT history_complete")["n"][0]
+    flags = _frame(
+        root, "SELECT count(*) AS n FROM nba_ml.feature_rows WHERE NOT history_complete"
+    )["n"][0]
     assert flags == (rows["history_complete"] == False).sum()  # noqa: E712
 
 
-DERIVED = ["nba_analytics.team_offense_game_summary", "nba_analytics.player_game_summary",
-           "nba_precompute.player_rolling_stats", "nba_precompute.player_shot_zone_analysis",
-           "nba_precompute.team_defense_zone_analysis", "nba_precompute.player_composite_factors", "nba_ml.feature_rows"]
+DERIVED = [
+    "nba_analytics.team_offense_game_summary",
+    "nba_analytics.player_game_summary",
+    "nba_precompute.player_rolling_stats",
+    "nba_precompute.player_shot_zone_analysis",
+    "nba_precompute.team_defense_zone_analysis",
+    "nba_precompute.player_composite_factors",
+    "nba_ml.feature_rows",
+]
 
 
 def test_a_date_built_alone_equals_the_same_date_built_in_the_range(slice_run):
@@ -107,7 +145,10 @@ def test_a_date_built_alone_equals_the_same_date_built_in_the_range(slice_run):
     day = "2022-12-06"  # after both held-back dates: its windows and flags are the interesting case
 
     def rows() -> dict[str, pd.DataFrame]:
-        return {t: _frame(root, f"SELECT * FROM {t} WHERE game_date = '{day}' ORDER BY ALL") for t in DERIVED}
+        return {
+            t: _frame(root, f"SELECT * FROM {t} WHERE game_date = '{day}' ORDER BY ALL")
+            for t in DERIVED
+        }
 
     in_range = rows()
     done = _backfill(root, "--start", day, "--end", day, "--model", "keep")
@@ -120,16 +161,28 @@ def test_a_date_built_alone_equals_the_same_date_built_in_the_range(slice_run):
 
 def test_repairing_a_date_refreshes_the_windows_that_read_it(slice_run):
     root, _ = slice_run
-    before = _frame(root, f"SELECT player_id, game_date::VARCHAR AS d, window_games_held_back AS n "
-                          f"FROM nba_precompute.player_rolling_stats WHERE game_date > '{NO_PLAYERS}'")
+    before = _frame(
+        root,
+        f"SELECT player_id, game_date::VARCHAR AS d, window_games_held_back AS n "
+        f"FROM nba_precompute.player_rolling_stats WHERE game_date > '{NO_PLAYERS}'",
+    )
     write_raw_folder(root / "raw", SLICE, lambda frames: _defects(frames, drop_game=False))
     done = _backfill(root, "--start", NO_PLAYERS, "--end", NO_PLAYERS)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Held back" not in done.stdout  # the repaired date builds
-    assert _frame(root, f"SELECT count(*) AS n FROM nba_analytics.player_game_summary "
-                        f"WHERE game_date = '{NO_PLAYERS}'")["n"][0] > 0
-    after = _frame(root, f"SELECT player_id, game_date::VARCHAR AS d, window_games_held_back AS n "
-                         f"FROM nba_precompute.player_rolling_stats WHERE game_date > '{NO_PLAYERS}'")
+    assert (
+        _frame(
+            root,
+            f"SELECT count(*) AS n FROM nba_analytics.player_game_summary "
+            f"WHERE game_date = '{NO_PLAYERS}'",
+        )["n"][0]
+        > 0
+    )
+    after = _frame(
+        root,
+        f"SELECT player_id, game_date::VARCHAR AS d, window_games_held_back AS n "
+        f"FROM nba_precompute.player_rolling_stats WHERE game_date > '{NO_PLAYERS}'",
+    )
     both = before.merge(after, on=["player_id", "d"], suffixes=("_before", "_after"))
     assert len(both) == len(after) > 0
     moved = both[both["n_before"] != both["n_after"]]

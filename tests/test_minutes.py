@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nba_assets.basketball.minutes import MinutesParseError, parse_minutes, parse_minutes_column
+from basketball.minutes import MinutesParseError, parse_minutes, parse_minutes_column
 
 DATA_DIR = Path("/work/shared/data")
 PLAYER_BOXSCORES = DATA_DIR / "player_boxscores.parquet"
@@ -104,7 +104,9 @@ def test_parse_minutes_column_on_real_player_boxscores():
     # Whole-minute strings are their integer value.
     whole = raw.notna() & raw.str.fullmatch(r"\d{1,2}")
     assert whole.sum() > 0
-    np.testing.assert_array_equal(parsed[whole].to_numpy(), raw[whole].astype(int).to_numpy().astype(float))
+    np.testing.assert_array_equal(
+        parsed[whole].to_numpy(), raw[whole].astype(int).to_numpy().astype(float)
+    )
 
     # The three-seasons-of-NULL regression: non-zero MM:SS minutes are non-zero after parsing.
     nonzero_mmss = mmss & (raw != "0:00")

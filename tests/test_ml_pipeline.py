@@ -14,14 +14,20 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import REAL_DATES, write_raw_folder
+from basketball import model
 from nba_assets import keys
-from nba_assets.basketball import model as m
-from test_pipeline import latest_evaluation
+from resources.dagster_internals import latest_check_evaluation
+
+from helpers import REAL_DATES, latest_evaluation, write_raw_folder
 
 PROJECT = Path(__file__).resolve().parent.parent
-SLICE = [k for k in REAL_DATES if "2022-10-18" <= k <= "2022-12-10" or "2023-06-01" <= k <= "2023-06-12"
-         or "2023-10-24" <= k <= "2023-11-12"]
+SLICE = [
+    k
+    for k in REAL_DATES
+    if "2022-10-18" <= k <= "2022-12-10"
+    or "2023-06-01" <= k <= "2023-06-12"
+    or "2023-10-24" <= k <= "2023-11-12"
+]
 SEASON_END = "2023-06-12"  # the 2023 Finals' last game: its player rows are dropped, so the date is held back
 
 
@@ -31,8 +37,13 @@ def _no_players_on_the_last_date(frames):
 
 
 def _env(root: Path) -> dict:
-    return {**os.environ, "NBA_RAW_DIR": str(root / "raw"), "DAGSTER_HOME": str(root / "home"),
-            "NBA_DUCKDB_PATH": str(root / "w.duckdb"), "NBA_MODEL_DIR": str(root / "models")}
+    return {
+        **os.environ,
+        "NBA_RAW_DIR": str(root / "raw"),
+        "DAGSTER_HOME": str(root / "home"),
+        "NBA_DUCKDB_PATH": str(root / "w.duckdb"),
+        "NBA_MODEL_DIR": str(root / "models"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +53,18 @@ def trained(tmp_path_factory):
     home.mkdir()
     (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
     write_raw_folder(root / "raw", SLICE, _no_players_on_the_last_date)
-    done = subprocess.run([sys.executable, "-m", "nba_assets.backfill", "--workers", "1"], cwd=PROJECT, env=_env(root),
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "nba_assets.backfill", "--workers", "1"],
+        cwd=PROJECT,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     with pytest.MonkeyPatch.context() as env_patch:
-        env_patch.setenv("DAGSTER_HOME", str(home))  # the project's event log storage lives under it
+        env_patch.setenv(
+            "DAGSTER_HOME", str(home)
+        )  # the project's event log storage lives under it
         with dg.DagsterInstance.from_config(str(home)) as instance:
             yield root, done, instance
 
@@ -61,7 +80,7 @@ def test_backfill_trains_stores_and_predicts(trained):
     assert "Points model" in done.stdout
     version = json.loads((root / "models" / "latest.json").read_text())["version"]
     card = json.loads((root / "models" / version / "model_card.json").read_text())
-    assert card["features"] == m.FEATURES and card["test_season"] == 2023
+    assert card["features"] == model.FEATURES and card["test_season"] == 2023
     assert card["train_dates"][1] < card["valid_dates"][0] and card["valid_dates"][1] < "2023-10-24"
     event = instance.get_latest_materialization_event(keys.POINTS_MODEL)
     assert event.asset_materialization.metadata["model_version"].value == version
@@ -78,20 +97,33 @@ def test_the_model_trains_on_the_dates_that_passed_and_names_the_one_left_out(tr
     card = json.loads((root / "models" / version / "model_card.json").read_text())
     assert list(card["dates_left_out"]) == [SEASON_END]
     assert "player_game_summary" in card["dates_left_out"][SEASON_END]
-    metadata = instance.get_latest_materialization_event(keys.POINTS_MODEL).asset_materialization.metadata
-    assert metadata["dates_left_out"].value == 1 and SEASON_END in metadata["dates_left_out_why"].value
-    assert frame(root, f"SELECT count(*) AS n FROM nba_ml.feature_rows WHERE game_date = '{SEASON_END}'")["n"][0] == 0
+    metadata = instance.get_latest_materialization_event(
+        keys.POINTS_MODEL
+    ).asset_materialization.metadata
+    assert (
+        metadata["dates_left_out"].value == 1 and SEASON_END in metadata["dates_left_out_why"].value
+    )
+    assert (
+        frame(
+            root, f"SELECT count(*) AS n FROM nba_ml.feature_rows WHERE game_date = '{SEASON_END}'"
+        )["n"][0]
+        == 0
+    )
 
 
 def test_model_checks_are_recorded_with_the_model(trained):
     _, _, instance = trained
-    checks = [dg.AssetCheckKey(keys.POINTS_MODEL, n) for n in ("beats_baselines", "training_precedes_evaluation",
-                                                                 "train_eval_mae_gap")]
-    records = instance.event_log_storage.get_latest_asset_check_execution_by_key(checks)
+    checks = [
+        dg.AssetCheckKey(keys.POINTS_MODEL, n)
+        for n in ("beats_baselines", "training_precedes_evaluation", "train_eval_mae_gap")
+    ]
+    latest = {c: latest_check_evaluation(instance, c) for c in checks}
     run_id = instance.get_latest_materialization_event(keys.POINTS_MODEL).run_id
-    assert all(records[c].run_id == run_id for c in checks)
-    precedes = records[checks[1]].event.dagster_event.event_specific_data
-    first, last = (precedes.metadata[k].value for k in ("first_evaluation_date", "last_training_date"))
+    assert all(latest[c][0] == run_id for c in checks)
+    precedes = latest[checks[1]][1]
+    first, last = (
+        precedes.metadata[k].value for k in ("first_evaluation_date", "last_training_date")
+    )
     assert precedes.passed and last < "2023-10-24" <= first
 
 
@@ -99,10 +131,15 @@ def test_evaluation_table_scores_every_predictor_on_the_same_rows(trained):
     root, _, _ = trained
     table = frame(root, "SELECT * FROM nba_ml.model_evaluation")
     assert set(zip(table["population"], table["predictor"])) == {
-        (p, q) for p in ("all_played", "rotation") for q in ("model", *m.BASELINES)}
+        (p, q) for p in ("all_played", "rotation") for q in ("model", *model.BASELINES)
+    }
     assert table.groupby("population")["n_rows"].nunique().eq(1).all()
-    played = frame(root, "SELECT * FROM nba_ml.feature_rows WHERE season = 2023 AND minutes_played > 0")
-    assert table.loc[table["population"] == "all_played", "n_rows"].iloc[0] == len(m.evaluation_rows(played))
+    played = frame(
+        root, "SELECT * FROM nba_ml.feature_rows WHERE season = 2023 AND minutes_played > 0"
+    )
+    assert table.loc[table["population"] == "all_played", "n_rows"].iloc[0] == len(
+        model.evaluation_rows(played)
+    )
 
 
 def test_predictions_come_from_the_stored_artifact(trained):
@@ -110,16 +147,24 @@ def test_predictions_come_from_the_stored_artifact(trained):
     predicts from the stored feature row; actual points and the error once played."""
     root, _, instance = trained
     version = json.loads((root / "models" / "latest.json").read_text())["version"]
-    predictions = frame(root, "SELECT * FROM nba_ml.player_points_predictions ORDER BY game_date, player_id")
+    predictions = frame(
+        root, "SELECT * FROM nba_ml.player_points_predictions ORDER BY game_date, player_id"
+    )
     rows = frame(root, "SELECT * FROM nba_ml.feature_rows ORDER BY game_date, player_id")
     assert len(predictions) == len(rows) and set(predictions["model_version"]) == {version}
-    booster = m.load_booster((root / "models" / version / "booster.json").read_bytes())
-    assert (predictions["predicted_points"].to_numpy() == m.predict(booster, rows).to_numpy()).all()
+    booster = model.load_booster((root / "models" / version / "booster.json").read_bytes())
+    assert (
+        predictions["predicted_points"].to_numpy() == model.predict(booster, rows).to_numpy()
+    ).all()
     played = rows["minutes_played"] > 0
-    assert predictions.loc[played, "error"].notna().all() and predictions.loc[~played, "error"].isna().all()
+    assert (
+        predictions.loc[played, "error"].notna().all()
+        and predictions.loc[~played, "error"].isna().all()
+    )
     assert (predictions.loc[predictions["season"] == 2023, "in_training_period"] == False).all()  # noqa: E712
-    assert latest_evaluation(instance, dg.AssetCheckKey(keys.PLAYER_POINTS_PREDICTIONS, "value_range"),
-                             SLICE[-1]).passed
+    assert latest_evaluation(
+        instance, dg.AssetCheckKey(keys.PLAYER_POINTS_PREDICTIONS, "value_range"), SLICE[-1]
+    ).passed
 
 
 def test_feature_rows_checks_pass_on_every_date(trained):
@@ -133,9 +178,26 @@ def test_predictions_without_a_trained_model_are_refused(trained):
     """With the model's materializations wiped, a predictions run fails naming the missing model."""
     root, _, instance = trained
     instance.wipe_assets([keys.POINTS_MODEL])
-    done = subprocess.run([sys.executable, "-m", "dagster", "asset", "materialize", "-m", "nba_assets.definitions",
-                           "--select", keys.PLAYER_POINTS_PREDICTIONS.to_user_string(), "--partition", SLICE[-1]],
-                          cwd=PROJECT, env=_env(root), capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dagster",
+            "asset",
+            "materialize",
+            "-m",
+            "nba_assets.definitions",
+            "--select",
+            keys.PLAYER_POINTS_PREDICTIONS.to_user_string(),
+            "--partition",
+            SLICE[-1],
+        ],
+        cwd=PROJECT,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode != 0 and "nba_ml/points_model was never materialized" in done.stderr
 
 
@@ -147,17 +209,53 @@ def test_a_model_that_loses_to_a_baseline_blocks_the_predictions(trained):
     env = _env(root)
     config = root / "one_round.json"
     config.write_text(json.dumps({"ops": {"points_model": {"config": {"num_boost_round": 1}}}}))
-    trained_again = subprocess.run([sys.executable, "-m", "dagster", "job", "execute", "-m", "nba_assets.definitions",
-                                    "-j", "train_points_model", "--config", str(config)], cwd=PROJECT, env=env,
-                                   capture_output=True, text=True, timeout=600)
+    trained_again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dagster",
+            "job",
+            "execute",
+            "-m",
+            "nba_assets.definitions",
+            "-j",
+            "train_points_model",
+            "--config",
+            str(config),
+        ],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert trained_again.returncode != 0 and "beats_baselines" in trained_again.stderr
     check = dg.AssetCheckKey(keys.POINTS_MODEL, "beats_baselines")
-    evaluation = instance.event_log_storage.get_latest_asset_check_execution_by_key([check])[check]
-    assert not evaluation.event.dagster_event.event_specific_data.passed
-    done = subprocess.run([sys.executable, "-m", "nba_assets.backfill", "--start", SLICE[-1], "--end", SLICE[-1],
-                           "--workers", "1", "--model", "keep"], cwd=PROJECT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    _, evaluation = latest_check_evaluation(instance, check)
+    assert evaluation is not None and not evaluation.passed
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nba_assets.backfill",
+            "--start",
+            SLICE[-1],
+            "--end",
+            SLICE[-1],
+            "--workers",
+            "1",
+            "--model",
+            "keep",
+        ],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     version = json.loads((root / "models" / "latest.json").read_text())["version"]
-    assert f"model {version}" in done.stdout and "check 'beats_baselines' did not pass" in done.stdout, done.stdout
+    assert (
+        f"model {version}" in done.stdout and "check 'beats_baselines' did not pass" in done.stdout
+    ), done.stdout
     predictions = frame(root, "SELECT DISTINCT model_version FROM nba_ml.player_points_predictions")
     assert version not in set(predictions["model_version"])

@@ -54,6 +54,7 @@ class RecordingBucket:
             def upload_from_string(self, data, content_type):
                 bucket.calls.append((name, content_type))
                 bucket.objects[name] = data
+
         return Blob()
 
 
@@ -76,15 +77,24 @@ def test_gcs_store_uploads_under_its_prefix_and_latest_last():
         ("nba_ml/points_model/v7/model_card.json", "application/json"),
         ("nba_ml/points_model/latest.json", "application/json"),
     ]
-    assert json.loads(client.buckets["nba-models"].objects["nba_ml/points_model/latest.json"]) == {"version": "v7"}
+    assert json.loads(client.buckets["nba-models"].objects["nba_ml/points_model/latest.json"]) == {
+        "version": "v7"
+    }
     assert store.latest_version() == "v7"
 
 
-def test_the_store_is_chosen_by_nba_model_bucket(monkeypatch, tmp_path):
-    from resources.model_store import model_store
+def test_the_deployment_chooses_the_store(monkeypatch, tmp_path):
+    from nba_assets.definitions import resources_for
 
     monkeypatch.setenv("NBA_MODEL_DIR", str(tmp_path))
-    monkeypatch.delenv("NBA_MODEL_BUCKET", raising=False)
-    assert model_store().gcs_bucket == "" and model_store().local_dir == str(tmp_path)
+    local = resources_for("local")["model_store"]
+    assert local.gcs_bucket == "" and local.local_dir == str(tmp_path)
     monkeypatch.setenv("NBA_MODEL_BUCKET", "nba-models")
-    assert model_store().gcs_bucket == "nba-models"
+    monkeypatch.setenv("GCP_PROJECT", "nba-prod")
+    production = resources_for("production")[
+        "model_store"
+    ].process_config_and_initialize()  # EnvVars read
+    assert production.gcs_bucket == "nba-models" and production.gcp_project == "nba-prod"
+    assert (
+        resources_for("local")["model_store"].gcs_bucket == ""
+    )  # the bucket alone does not switch

@@ -17,16 +17,29 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from nba_assets.definitions import resources_for
 from resources import nba_api_source as api
-from resources.raw_source import (PLAYER_BOXSCORES, PLAYER_ID_CROSSWALK, SHOTS, TEAM_BOXSCORES, RawSource,
-                                  TransientSourceError, default_raw_dir)
+from resources.deployment import current
+from resources.raw_source import (
+    PLAYER_BOXSCORES,
+    PLAYER_ID_CROSSWALK,
+    SHOTS,
+    TEAM_BOXSCORES,
+    RawSource,
+    TransientSourceError,
+    default_raw_dir,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nba_api"
 DAY = date(2024, 1, 15)
 GAME = "0022300555"
 LINEAGE = ["source_file", "ingested_at"]
-RECORDED = {"leaguegamefinder": "leaguegamefinder_2024-01-15.json", "boxscoretraditionalv3": f"boxscoretraditionalv3_{GAME}.json",
-            "shotchartdetail": f"shotchartdetail_{GAME}.json", "commonallplayers": "commonallplayers.json"}
+RECORDED = {
+    "leaguegamefinder": "leaguegamefinder_2024-01-15.json",
+    "boxscoretraditionalv3": f"boxscoretraditionalv3_{GAME}.json",
+    "shotchartdetail": f"shotchartdetail_{GAME}.json",
+    "commonallplayers": "commonallplayers.json",
+}
 
 
 def recorded(endpoint: str) -> dict:
@@ -43,7 +56,9 @@ def calls(monkeypatch) -> list[tuple[str, dict]]:
         return recorded(endpoint)
 
     monkeypatch.setattr(api, "_http_get", fake_get)
-    monkeypatch.setattr(api, "request", lambda endpoint_class, **kwargs: (endpoint_class.lower(), kwargs))
+    monkeypatch.setattr(
+        api, "request", lambda endpoint_class, **kwargs: (endpoint_class.lower(), kwargs)
+    )
     return seen
 
 
@@ -66,7 +81,9 @@ def test_date_without_games_gives_empty_frames_with_the_folder_dtypes(monkeypatc
     empty = recorded("leaguegamefinder")
     empty["resultSets"][0]["rowSet"] = []
     monkeypatch.setattr(api, "_http_get", lambda endpoint, params, timeout: empty)
-    monkeypatch.setattr(api, "request", lambda endpoint_class, **kwargs: (endpoint_class.lower(), kwargs))
+    monkeypatch.setattr(
+        api, "request", lambda endpoint_class, **kwargs: (endpoint_class.lower(), kwargs)
+    )
     for spec in (TEAM_BOXSCORES, PLAYER_BOXSCORES, SHOTS):
         ours = api.NbaApiSource().read(spec, [DAY])
         assert ours.empty and ours.dtypes.to_dict() == folder[spec].dtypes.to_dict()
@@ -75,14 +92,27 @@ def test_date_without_games_gives_empty_frames_with_the_folder_dtypes(monkeypatc
 def test_team_rows_and_shots_equal_the_folder_rows_they_were_recorded_from(calls, folder):
     source = api.NbaApiSource()
     teams = source.read(TEAM_BOXSCORES, [DAY]).drop(columns=LINEAGE)
-    expected = folder[TEAM_BOXSCORES].query("game_id == @GAME").drop(columns=LINEAGE).reset_index(drop=True)
+    expected = (
+        folder[TEAM_BOXSCORES]
+        .query("game_id == @GAME")
+        .drop(columns=LINEAGE)
+        .reset_index(drop=True)
+    )
     pd.testing.assert_frame_equal(teams, expected)
 
     shots = source.read(SHOTS, [DAY]).drop(columns=LINEAGE)
-    assert shots["position_group"].isna().all() and shots["position"].isna().all()  # not in the shot chart
+    assert (
+        shots["position_group"].isna().all() and shots["position"].isna().all()
+    )  # not in the shot chart
     keys = ["player_id", "quarter", "mins_left", "secs_left"]
-    shipped = folder[SHOTS].drop(columns=LINEAGE + ["position_group", "position"]).merge(shots[keys], on=keys)
-    pd.testing.assert_frame_equal(shots.drop(columns=["position_group", "position"]), shipped, check_exact=False)
+    shipped = (
+        folder[SHOTS]
+        .drop(columns=LINEAGE + ["position_group", "position"])
+        .merge(shots[keys], on=keys)
+    )
+    pd.testing.assert_frame_equal(
+        shots.drop(columns=["position_group", "position"]), shipped, check_exact=False
+    )
 
 
 def test_minutes_strings_survive_unchanged_and_dnp_comments_are_kept(calls):
@@ -90,18 +120,26 @@ def test_minutes_strings_survive_unchanged_and_dnp_comments_are_kept(calls):
     assert sorted(parsed.columns) == sorted([*PLAYER_BOXSCORES.columns, "comment"])
     by_name = parsed.set_index("player_last_name")
     assert by_name.loc["Embiid", "min"] == "PT31M08.00S" and by_name.loc["Sengun", "min"] == "30:21"
-    assert by_name.loc["Bamba", "comment"] == "DNP - Coach's Decision" and by_name.loc["Bamba", "min"] == ""
+    assert (
+        by_name.loc["Bamba", "comment"] == "DNP - Coach's Decision"
+        and by_name.loc["Bamba", "min"] == ""
+    )
     assert by_name.loc["Marjanovic", "comment"] == "DNP - Coach's Decision"
     assert by_name["comment"].isna().sum() == 4  # players who played have no comment
 
     read = api.NbaApiSource().read(PLAYER_BOXSCORES, [DAY])
     assert list(read["min"]) == list(parsed["min"])
-    assert set(read["team_abbreviation"]) == {"HOU", "PHI"} and (read["game_home_team_id"] == 1610612755).all()
+    assert (
+        set(read["team_abbreviation"]) == {"HOU", "PHI"}
+        and (read["game_home_team_id"] == 1610612755).all()
+    )
 
 
 def test_crosswalk_is_the_identity_on_nba_person_ids(calls):
     source = api.NbaApiSource()
-    assert all(source.has(spec) for spec in (TEAM_BOXSCORES, PLAYER_BOXSCORES, SHOTS, PLAYER_ID_CROSSWALK))
+    assert all(
+        source.has(spec) for spec in (TEAM_BOXSCORES, PLAYER_BOXSCORES, SHOTS, PLAYER_ID_CROSSWALK)
+    )
     crosswalk = source.frame(PLAYER_ID_CROSSWALK)
     assert (crosswalk["bdl_player_id"] == crosswalk["nba_person_id"]).all()
     assert set(crosswalk["nba_person_id"]) == {203954, 1630578}
@@ -116,7 +154,9 @@ def test_transient_failures_are_retried_with_growing_waits():
             raise TransientSourceError("ReadTimeout: read timed out")
         return {"ok": True}
 
-    assert api.call("boxscoretraditionalv3", {"GameID": GAME}, http_get=flaky, sleep=waits.append) == {"ok": True}
+    assert api.call(
+        "boxscoretraditionalv3", {"GameID": GAME}, http_get=flaky, sleep=waits.append
+    ) == {"ok": True}
     assert len(attempts) == 3
     assert waits == [api.NBA_API_RETRY_WAIT_SECONDS, 2 * api.NBA_API_RETRY_WAIT_SECONDS]
 
@@ -128,11 +168,20 @@ def test_after_the_last_retry_the_error_names_endpoint_parameters_and_last_error
         raise TransientSourceError("HTTP 503")
 
     with pytest.raises(api.NbaApiError) as failure:
-        api.call("shotchartdetail", {"GameID": GAME, "ContextMeasure": "FGA", "Outcome": ""}, http_get=down,
-                 sleep=waits.append)
+        api.call(
+            "shotchartdetail",
+            {"GameID": GAME, "ContextMeasure": "FGA", "Outcome": ""},
+            http_get=down,
+            sleep=waits.append,
+        )
     message = str(failure.value)
-    assert "shotchartdetail" in message and GAME in message and "ContextMeasure" in message and "HTTP 503" in message
-    assert waits == [api.NBA_API_RETRY_WAIT_SECONDS * 2 ** i for i in range(api.NBA_API_RETRIES)]
+    assert (
+        "shotchartdetail" in message
+        and GAME in message
+        and "ContextMeasure" in message
+        and "HTTP 503" in message
+    )
+    assert waits == [api.NBA_API_RETRY_WAIT_SECONDS * 2**i for i in range(api.NBA_API_RETRIES)]
 
 
 def test_a_non_retryable_error_is_not_retried():
@@ -147,50 +196,23 @@ def test_a_non_retryable_error_is_not_retried():
     assert attempts == ["x"]
 
 
-def test_selecting_the_source_without_nba_api_says_how_to_install_it(monkeypatch):
-    for module in ("nba_api", "nba_api.stats", "nba_api.stats.endpoints", "nba_api.stats.library.http"):
+def test_selecting_the_live_source_without_nba_api_says_how_to_install_it(monkeypatch):
+    for module in (
+        "nba_api",
+        "nba_api.stats",
+        "nba_api.stats.endpoints",
+        "nba_api.stats.library.http",
+    ):
         monkeypatch.setitem(sys.modules, module, None)  # makes the import fail
-    monkeypatch.setenv("NBA_RAW_SOURCE", "nba_api")
     with pytest.raises(ImportError, match=r'pip install -e "\.\[live\]"'):
-        api.selected_raw_source()
+        resources_for("live")
 
 
-def test_the_folder_stays_the_default_and_unknown_sources_are_refused(monkeypatch):
-    monkeypatch.delenv("NBA_RAW_SOURCE", raising=False)
-    assert isinstance(api.selected_raw_source(), RawSource)
-    monkeypatch.setenv("NBA_RAW_SOURCE", "espn")
+def test_the_folder_stays_the_default_and_unknown_deployments_are_refused(monkeypatch):
+    monkeypatch.delenv("NBA_DEPLOYMENT", raising=False)
+    assert current().name == "local"
+    assert isinstance(resources_for("local")["raw_source"], RawSource)
+    assert isinstance(resources_for("live")["raw_source"], api.NbaApiSource)
+    monkeypatch.setenv("NBA_DEPLOYMENT", "espn")
     with pytest.raises(ValueError, match="espn"):
-        api.selected_raw_source()
-
-
-def test_nba_api_builds_the_requests_we_send():
-    pytest.importorskip("nba_api")
-    assert api.request("BoxScoreTraditionalV3", game_id=GAME) == (
-        "boxscoretraditionalv3", {"GameID": GAME, "EndPeriod": "0", "EndRange": "0", "RangeType": "0",
-                                  "StartPeriod": "0", "StartRange": "0"})
-    endpoint, params = api.request("ShotChartDetail", team_id=0, player_id=0, game_id_nullable=GAME,
-                                   context_measure_simple="FGA", season_nullable="2023-24",
-                                   season_type_all_star="Regular Season")
-    assert endpoint == "shotchartdetail" and params["GameID"] == GAME and params["ContextMeasure"] == "FGA"
-    endpoint, params = api.request("LeagueGameFinder", player_or_team_abbreviation="T", league_id_nullable="00",
-                                   date_from_nullable="01/15/2024", date_to_nullable="01/15/2024")
-    assert endpoint == "leaguegamefinder" and params["DateFrom"] == params["DateTo"] == "01/15/2024"
-
-
-@pytest.mark.parametrize("outcome, error", [(503, TransientSourceError), (429, TransientSourceError),
-                                            ("timeout", TransientSourceError), (400, api.NbaApiError)])
-def test_http_answers_are_sorted_into_retryable_and_final(monkeypatch, outcome, error):
-    requests = pytest.importorskip("requests")
-
-    class Http:
-        base_url, headers = "https://stats.nba.com/stats/{endpoint}", {}
-
-    def fake_get(url, params, headers, timeout):
-        if outcome == "timeout":
-            raise requests.ReadTimeout("read timed out")
-        return type("Response", (), {"status_code": outcome})()
-
-    monkeypatch.setattr(api, "_nba_api", lambda: (None, Http))
-    monkeypatch.setattr(requests, "get", fake_get)
-    with pytest.raises(error):
-        api._http_get("boxscoretraditionalv3", {"GameID": GAME}, timeout=1)
+        current()

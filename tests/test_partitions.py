@@ -6,9 +6,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from conftest import REAL_DATES
 from nba_assets.jobs import partition_requests
 from nba_assets.partitions import GAME_DATES, known_dates, register_game_dates, season_history
+
+from helpers import REAL_DATES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +34,10 @@ def test_the_sensor_requests_keep_the_keys_in_date_order():
     [add] = partition_requests(["2023-11-01"], ["2023-11-01", "2023-11-02"])
     assert add.partition_keys == ["2023-11-02"]
     delete, add = partition_requests(["2023-11-01", "2023-11-03"], ["2023-11-02"])
-    assert delete.partition_keys == ["2023-11-03"] and add.partition_keys == ["2023-11-02", "2023-11-03"]
+    assert delete.partition_keys == ["2023-11-03"] and add.partition_keys == [
+        "2023-11-02",
+        "2023-11-03",
+    ]
 
 
 def test_season_history_is_the_dates_of_the_season_before_the_date():
@@ -44,12 +48,24 @@ def test_season_history_is_the_dates_of_the_season_before_the_date():
 
 def test_the_code_location_and_the_cli_load_without_a_raw_folder(tmp_path):
     """Nothing reads the raw folder at import: a missing or broken folder cannot stop the location."""
-    env = {"NBA_RAW_DIR": str(tmp_path / "absent"), "PATH": "/usr/bin:/bin", "DAGSTER_HOME": str(tmp_path)}
-    code = ("import dagster as dg; from nba_assets.definitions import defs; dg.Definitions.validate_loadable(defs); "
-            "import asset_checks.rules, nba_assets.backfill")
+    env = {
+        "NBA_RAW_DIR": str(tmp_path / "absent"),
+        "PATH": "/usr/bin:/bin",
+        "DAGSTER_HOME": str(tmp_path),
+    }
+    code = (
+        "import dagster as dg; from nba_assets.definitions import defs; dg.Definitions.validate_loadable(defs); "
+        "import asset_checks.rules, nba_assets.backfill"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env, capture_output=True)
-    out = subprocess.run([str(Path(sys.executable).parent / "nba-backfill"), "--help"], check=True, cwd=ROOT, env=env,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "nba-backfill"), "--help"],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert "--start" in out.stdout
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "player_boxscores.parquet").write_bytes(b"not parquet")
@@ -63,7 +79,9 @@ def test_the_sensor_names_a_broken_raw_file(tmp_path):
 
     (tmp_path / "team_boxscores.parquet").write_bytes(b"not parquet")
     with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(instance=instance, resources={"raw_source": RawSource(raw_dir=str(tmp_path))})
+        context = dg.build_sensor_context(
+            instance=instance, resources={"raw_source": RawSource(raw_dir=str(tmp_path))}
+        )
         try:
             game_dates_sensor(context)
         except RawDataError as exc:

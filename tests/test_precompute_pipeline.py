@@ -5,17 +5,27 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from conftest import FOUNDATION, REAL_DATES, Pipeline, project_instance
 from nba_assets import keys
 from nba_assets.gating import GATE_CHECK
-from test_pipeline import latest_evaluation, step_failures, ui_status
+
+from helpers import (
+    FOUNDATION,
+    REAL_DATES,
+    Pipeline,
+    latest_evaluation,
+    project_instance,
+    step_failures,
+    ui_status,
+)
 
 ALL_KEYS = REAL_DATES
 SEASON = [k for k in ALL_KEYS if "2023-10-05" <= k <= "2023-10-28"]
-PRE = {keys.PLAYER_ROLLING_STATS: "nba_precompute.player_rolling_stats",
-       keys.PLAYER_SHOT_ZONE_ANALYSIS: "nba_precompute.player_shot_zone_analysis",
-       keys.TEAM_DEFENSE_ZONE_ANALYSIS: "nba_precompute.team_defense_zone_analysis",
-       keys.PLAYER_COMPOSITE_FACTORS: "nba_precompute.player_composite_factors"}
+PRE = {
+    keys.PLAYER_ROLLING_STATS: "nba_precompute.player_rolling_stats",
+    keys.PLAYER_SHOT_ZONE_ANALYSIS: "nba_precompute.player_shot_zone_analysis",
+    keys.TEAM_DEFENSE_ZONE_ANALYSIS: "nba_precompute.team_defense_zone_analysis",
+    keys.PLAYER_COMPOSITE_FACTORS: "nba_precompute.player_composite_factors",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +45,19 @@ def test_whole_graph_from_the_season_start_builds_every_pre_game_table(season):
         counts = pipe.counts(table)
         assert min(counts) == first_game and max(counts) == SEASON[-1], (table, counts)
     # opening night: everyone's first game, flagged bootstrap, NULL averages
-    opening = pipe.frame(f"SELECT * FROM {PRE[keys.PLAYER_ROLLING_STATS]} WHERE game_date = '{first_game}'")
+    opening = pipe.frame(
+        f"SELECT * FROM {PRE[keys.PLAYER_ROLLING_STATS]} WHERE game_date = '{first_game}'"
+    )
     assert opening["is_bootstrap"].all() and opening["points_l10"].isna().all()
-    later = pipe.frame(f"SELECT * FROM {PRE[keys.PLAYER_ROLLING_STATS]} WHERE game_date = '{SEASON[-1]}'")
+    later = pipe.frame(
+        f"SELECT * FROM {PRE[keys.PLAYER_ROLLING_STATS]} WHERE game_date = '{SEASON[-1]}'"
+    )
     played_before = later["games_played_season"] > 0
     assert played_before.sum() > 100
-    assert later.loc[played_before, "points_l10"].notna().all() and later.loc[~played_before, "points_l10"].isna().all()
+    assert (
+        later.loc[played_before, "points_l10"].notna().all()
+        and later.loc[~played_before, "points_l10"].isna().all()
+    )
 
 
 def test_pre_game_checks_pass_per_date_and_show_in_the_ui(season):
@@ -49,7 +66,9 @@ def test_pre_game_checks_pass_per_date_and_show_in_the_ui(season):
         check = dg.AssetCheckKey(keys.PLAYER_ROLLING_STATS, name)
         assert latest_evaluation(pipe.instance, check, SEASON[-1]).passed
         assert set(ui_status(pipe.instance, check)) == set(SEASON)
-    ranges = latest_evaluation(pipe.instance, dg.AssetCheckKey(keys.PLAYER_COMPOSITE_FACTORS, "value_ranges"), SEASON[-1])
+    ranges = latest_evaluation(
+        pipe.instance, dg.AssetCheckKey(keys.PLAYER_COMPOSITE_FACTORS, "value_ranges"), SEASON[-1]
+    )
     assert ranges.passed and ranges.metadata["checked"].value > 0
 
 
@@ -64,7 +83,10 @@ def test_a_window_with_unmaterialized_history_is_held_back(pipeline):
     pipeline.run(day, selection=[keys.PLAYER_ROLLING_STATS])
     gate = _gate(pipeline, keys.PLAYER_ROLLING_STATS, day)
     assert not gate.passed and "history not built" in gate.description
-    assert "nba_analytics/player_game_summary" in gate.description and "never materialized" in gate.description
+    assert (
+        "nba_analytics/player_game_summary" in gate.description
+        and "never materialized" in gate.description
+    )
     assert pipeline.counts(PRE[keys.PLAYER_ROLLING_STATS]) == {}
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nba_assets.basketball import formulas as f
-from nba_assets.basketball.minutes import MinutesParseError, parse_minutes
+from basketball import formulas
+from basketball.minutes import MinutesParseError, parse_minutes
 
 MINUTES = st.integers(0, 99)
 SECONDS = st.integers(0, 59)
@@ -59,20 +59,30 @@ def team_game(draw):
     oreb = draw(st.integers(0, fga - fgm))
     tov = draw(st.integers(0, 30))
     minutes = draw(st.sampled_from([240, 265, 290]))
-    return dict(fga=fga, fgm=fgm, fg3a=fg3a, fg3m=fg3m, fta=fta, ftm=ftm, oreb=oreb, tov=tov, minutes=minutes)
+    return dict(
+        fga=fga,
+        fgm=fgm,
+        fg3a=fg3a,
+        fg3m=fg3m,
+        fta=fta,
+        ftm=ftm,
+        oreb=oreb,
+        tov=tov,
+        minutes=minutes,
+    )
 
 
 @given(team_game())
 def test_possessions_pace_and_shooting_stay_in_their_ranges(t):
-    poss = f.possessions(t["fga"], t["fta"], t["oreb"], t["tov"])
+    poss = formulas.possessions(t["fga"], t["fta"], t["oreb"], t["tov"])
     assert poss >= t["fgm"] + 0.44 * t["fta"] + t["tov"] - 1e-9
-    assert f.pace(poss, 240) == pytest.approx(poss)
-    assert f.pace(poss, t["minutes"]) <= poss + 1e-9
-    points = f.points_from_makes(t["fgm"], t["fg3m"], t["ftm"])
-    ts = f.true_shooting(points, t["fga"], t["fta"])
+    assert formulas.pace(poss, 240) == pytest.approx(poss)
+    assert formulas.pace(poss, t["minutes"]) <= poss + 1e-9
+    points = formulas.points_from_makes(t["fgm"], t["fg3m"], t["ftm"])
+    ts = formulas.true_shooting(points, t["fga"], t["fta"])
     assert 0 <= ts <= 1.5
-    assert 0 <= f.effective_fg(t["fgm"], t["fg3m"], t["fga"]) <= 1.5
-    assert f.overtime_periods(t["minutes"]) == (t["minutes"] - 240) // 25
+    assert 0 <= formulas.effective_fg(t["fgm"], t["fg3m"], t["fga"]) <= 1.5
+    assert formulas.overtime_periods(t["minutes"]) == (t["minutes"] - 240) // 25
 
 
 @given(team_game(), st.data())
@@ -81,9 +91,13 @@ def test_usage_is_a_share_of_team_plays_while_on_the_floor(t, data):
     fta = data.draw(st.integers(0, t["fta"]))
     tov = data.draw(st.integers(0, t["tov"]))
     minutes = data.draw(st.floats(0.5, t["minutes"] / 5))
-    usage = f.usage_rate(fga, fta, tov, minutes, t["minutes"], t["fga"], t["fta"], t["tov"])
+    usage = formulas.usage_rate(fga, fta, tov, minutes, t["minutes"], t["fga"], t["fta"], t["tov"])
     on_floor_share = usage * minutes / (t["minutes"] / 5)
     assert 0 <= on_floor_share <= 100 + 1e-9
-    full_game = f.usage_rate(fga, fta, tov, t["minutes"] / 5, t["minutes"], t["fga"], t["fta"], t["tov"])
+    full_game = formulas.usage_rate(
+        fga, fta, tov, t["minutes"] / 5, t["minutes"], t["fga"], t["fta"], t["tov"]
+    )
     assert 0 <= full_game <= 100 + 1e-9
-    assert math.isnan(f.usage_rate(fga, fta, tov, 0, t["minutes"], t["fga"], t["fta"], t["tov"]))
+    assert math.isnan(
+        formulas.usage_rate(fga, fta, tov, 0, t["minutes"], t["fga"], t["fta"], t["tov"])
+    )

@@ -10,14 +10,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nba_assets.basketball.tables import (
+from basketball.tables import (
     ZONE_COLUMNS,
     build_player_game_summary,
     build_schedule,
     build_team_offense,
     match_player_rows,
 )
-from resources.raw_source import PLAYER_BOXSCORES, PLAYER_ID_CROSSWALK, SHOTS, TEAM_BOXSCORES, RawSource
+from resources.raw_source import (
+    PLAYER_BOXSCORES,
+    PLAYER_ID_CROSSWALK,
+    SHOTS,
+    TEAM_BOXSCORES,
+    RawSource,
+)
 
 RAW_DIR = "/work/shared/data"
 OPENING_NIGHT = dt.date(2023, 10, 24)
@@ -38,13 +44,17 @@ def raw() -> RawSource:
     return RawSource(raw_dir=RAW_DIR)
 
 
-def _team_offense(raw: RawSource, dates: list[dt.date]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _team_offense(
+    raw: RawSource, dates: list[dt.date]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     team = raw.read(TEAM_BOXSCORES, dates)
     schedule = build_schedule(team)
     return team, schedule, build_team_offense(team, schedule)
 
 
-def _summary(raw: RawSource, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _summary(
+    raw: RawSource, day: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     _, _, offense = _team_offense(raw, [day])
     players = raw.read(PLAYER_BOXSCORES, [day])
     shots = raw.read(SHOTS, [day])
@@ -160,16 +170,25 @@ def test_team_offense_only_real_game_types(all_team_offense):
     _, _, offense = all_team_offense
     assert set(offense["game_type"]) <= {"regular_season", "play_in", "playoffs", "nba_cup_final"}
     assert not offense["game_id"].str.startswith(("001", "003")).any()
-    regular_per_season = offense[offense["game_type"] == "regular_season"].groupby("season")["game_id"].nunique()
+    regular_per_season = (
+        offense[offense["game_type"] == "regular_season"].groupby("season")["game_id"].nunique()
+    )
     # four complete seasons, then 2025-26 through 2025-11-09 (147 games, as the data README says)
-    assert regular_per_season.to_dict() == {2021: 1230, 2022: 1230, 2023: 1230, 2024: 1230, 2025: 147}
+    assert regular_per_season.to_dict() == {
+        2021: 1230,
+        2022: 1230,
+        2023: 1230,
+        2024: 1230,
+        2025: 147,
+    }
     assert offense.loc[offense["game_type"] == "nba_cup_final", "game_id"].nunique() == 2
 
 
 def test_team_offense_defensive_rating_is_opponent_offensive_rating(all_team_offense):
     _, _, offense = all_team_offense
     opp = offense[["game_id", "team_abbr", "offensive_rating", "points"]].rename(
-        columns={"team_abbr": "opponent_abbr", "offensive_rating": "opp_ortg", "points": "opp_pts"})
+        columns={"team_abbr": "opponent_abbr", "offensive_rating": "opp_ortg", "points": "opp_pts"}
+    )
     both = offense.merge(opp, on=["game_id", "opponent_abbr"], how="left", validate="one_to_one")
     assert both["opp_ortg"].notna().all()
     np.testing.assert_allclose(both["defensive_rating"], both["opp_ortg"], rtol=0, atol=1e-12)
@@ -274,7 +293,23 @@ def test_summary_dnp_rows_have_zero_stats(shot_day):
     dnp = summary[summary["is_dnp"]]
     assert len(dnp) > 0
     assert (dnp["minutes_played"] == 0).all()
-    stats = ["points", "fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "tov", "pf"]
+    stats = [
+        "points",
+        "fgm",
+        "fga",
+        "fg3m",
+        "fg3a",
+        "ftm",
+        "fta",
+        "oreb",
+        "dreb",
+        "reb",
+        "ast",
+        "stl",
+        "blk",
+        "tov",
+        "pf",
+    ]
     assert (dnp[stats].fillna(0) == 0).all().all()
     assert dnp["usage_rate"].isna().all()
     # a player who logged minutes is never flagged DNP
@@ -307,7 +342,11 @@ def test_summary_without_shot_data_has_missing_zones(raw):
 def test_summary_worked_example_mmss_player(raw):
     players = raw.read(PLAYER_BOXSCORES, [MMSS_DAY])
     team = raw.read(TEAM_BOXSCORES, [MMSS_DAY])
-    mmss = players[players["min"].str.contains(":", regex=False) & (players["min"] != "0:00") & (players["fga"] > 0)]
+    mmss = players[
+        players["min"].str.contains(":", regex=False)
+        & (players["min"] != "0:00")
+        & (players["fga"] > 0)
+    ]
     row = mmss.sort_values("id").iloc[0]
     team_row = team[team["team_abbreviation"] == row["team_abbreviation"]].iloc[0]
 

@@ -33,17 +33,23 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
-from dagster._core.event_api import PartitionKeyFilter
 
-from conftest import REAL_DATES, real_frame, write_raw_folder
-from e2e.conftest import (  # the browser test's harness: same server start, readiness wait and teardown
-    DagsterDev, _pids_with_marker, _stop, _wait_until_loaded, open_instance, start_dev,
-    teardown_on_signals,  # noqa: F401 - session fixture (autouse): SIGTERM/SIGINT still run the teardown
-)
 from nba_assets import keys
 from nba_assets.definitions import defs
 from nba_assets.gating import GATE_CHECK, HELD_BACK
 from resources import raw_source as files
+from resources.dagster_internals import latest_check_evaluation
+
+from e2e.conftest import (  # the browser test's harness: same server start, readiness wait and teardown
+    DagsterDev,
+    _pids_with_marker,
+    _stop,
+    _wait_until_loaded,
+    open_instance,
+    start_dev,
+    teardown_on_signals,  # noqa: F401 - session fixture (autouse): SIGTERM/SIGINT still run the teardown
+)
+from helpers import REAL_DATES, real_frame, write_raw_folder
 
 DATES = [d for d in REAL_DATES if "2023-11-01" <= d <= "2023-11-10"]  # 9 game dates (none on 11-07)
 SELECTED = DATES[:6]  # the range picked in the UI: 2023-11-01 .. 2023-11-06
@@ -55,10 +61,18 @@ GRAPH = defs.resolve_asset_graph()
 ALL_ASSETS = sorted(GRAPH.get_all_asset_keys(), key=lambda k: k.to_user_string())
 UNPARTITIONED = {keys.POINTS_MODEL, keys.MODEL_EVALUATION}
 NOT_BUILT = {keys.PLAYER_POINTS_PREDICTIONS}  # needs the model
-TABLES = [k for k in ALL_ASSETS if k not in UNPARTITIONED | NOT_BUILT]  # every partitioned table to feature_rows
+TABLES = [
+    k for k in ALL_ASSETS if k not in UNPARTITIONED | NOT_BUILT
+]  # every partitioned table to feature_rows
 # below player_boxscores, so held back on BAD; team_offense_game_summary is not (team box scores, schedule)
-HELD = [keys.PLAYER_GAME_SUMMARY, keys.PLAYER_ROLLING_STATS, keys.PLAYER_SHOT_ZONE_ANALYSIS,
-        keys.TEAM_DEFENSE_ZONE_ANALYSIS, keys.PLAYER_COMPOSITE_FACTORS, keys.FEATURE_ROWS]
+HELD = [
+    keys.PLAYER_GAME_SUMMARY,
+    keys.PLAYER_ROLLING_STATS,
+    keys.PLAYER_SHOT_ZONE_ANALYSIS,
+    keys.TEAM_DEFENSE_ZONE_ANALYSIS,
+    keys.PLAYER_COMPOSITE_FACTORS,
+    keys.FEATURE_ROWS,
+]
 UNIQUE_PLAYER_GAMES = dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "unique_player_games")
 DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
 UNFINISHED_RUNS = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"]
@@ -144,7 +158,9 @@ class Backfill:
     backfill_id: str
     status: dict
     asset_state: dict[str, dict] = field(default_factory=dict)  # asset -> ASSET_STATE answer
-    failures: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # failed run id -> [(step, error)]
+    failures: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict
+    )  # failed run id -> [(step, error)]
     unfinished_runs: list = field(default_factory=list)
     partition_keys: list[str] = field(default_factory=list)  # what the UI's range picker offers
     duplicate: str = ""  # "player_id/game_id" of the duplicated row
@@ -153,14 +169,24 @@ class Backfill:
         """Rows per game date of the asset's warehouse table; {} when the table does not exist."""
         schema, name = key.path
         with duckdb.connect(str(self.dev.warehouse), read_only=True) as conn:
-            if not conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
-                                "table_name = ?", [schema, name]).fetchone()[0]:
+            if not conn.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
+                "table_name = ?",
+                [schema, name],
+            ).fetchone()[0]:
                 return {}
-            return {str(d): n for d, n in conn.execute(
-                f"SELECT game_date, count(*) FROM {schema}.{name} GROUP BY 1 ORDER BY 1").fetchall()}
+            return {
+                str(d): n
+                for d, n in conn.execute(
+                    f"SELECT game_date, count(*) FROM {schema}.{name} GROUP BY 1 ORDER BY 1"
+                ).fetchall()
+            }
 
     def statuses(self) -> dict[str, dict]:
-        return {"/".join(s["assetKey"]["path"]): s for s in self.status["assetBackfillData"]["assetBackfillStatuses"]}
+        return {
+            "/".join(s["assetKey"]["path"]): s
+            for s in self.status["assetBackfillData"]["assetBackfillStatuses"]
+        }
 
 
 def _poll(dev: DagsterDev, backfill_id: str) -> dict:
@@ -173,8 +199,10 @@ def _poll(dev: DagsterDev, backfill_id: str) -> dict:
         if b["status"] in DONE and not going:
             return b
         if time.monotonic() > deadline:
-            pytest.fail(f"backfill {backfill_id} not done after {BACKFILL_TIMEOUT:.0f} s: {b['status']}, runs "
-                        f"{[(r['runId'], r['status']) for r in b['runs']]}\n{dev.log_tail()}")
+            pytest.fail(
+                f"backfill {backfill_id} not done after {BACKFILL_TIMEOUT:.0f} s: {b['status']}, runs "
+                f"{[(r['runId'], r['status']) for r in b['runs']]}\n{dev.log_tail()}"
+            )
         time.sleep(2.0)
 
 
@@ -189,25 +217,51 @@ def backfill(tmp_path_factory) -> Backfill:
     try:
         _wait_until_loaded(dev, time.monotonic() + 150.0)
         partition_keys = dev.gql(PARTITION_KEYS, {"key": {"path": keys.PLAYER_BOXSCORES.path}})[
-            "assetNodeOrError"]["partitionKeysByDimension"][0]["partitionKeys"]
+            "assetNodeOrError"
+        ]["partitionKeysByDimension"][0]["partitionKeys"]
         # "Materialize all…" on the asset graph, range SELECTED[0]..SELECTED[-1], "Launch backfill"
-        params = {"tags": [{"key": "dagster/from_ui", "value": "true"}],
-                  "assetSelection": [{"path": k.path} for k in ALL_ASSETS],
-                  "partitionNames": SELECTED, "fromFailure": False}
-        launched = dev.gql(LAUNCH_PARTITION_BACKFILL, {"backfillParams": params})["launchPartitionBackfill"]
+        params = {
+            "tags": [{"key": "dagster/from_ui", "value": "true"}],
+            "assetSelection": [{"path": k.path} for k in ALL_ASSETS],
+            "partitionNames": SELECTED,
+            "fromFailure": False,
+        }
+        launched = dev.gql(LAUNCH_PARTITION_BACKFILL, {"backfillParams": params})[
+            "launchPartitionBackfill"
+        ]
         assert launched["__typename"] == "LaunchBackfillSuccess", json.dumps(launched, indent=1)
-        result = Backfill(dev=dev, backfill_id=launched["backfillId"], status=_poll(dev, launched["backfillId"]),
-                          partition_keys=partition_keys, duplicate=f"{int(row['player_id'])}/{int(row['game_id'])}")
+        result = Backfill(
+            dev=dev,
+            backfill_id=launched["backfillId"],
+            status=_poll(dev, launched["backfillId"]),
+            partition_keys=partition_keys,
+            duplicate=f"{int(row['player_id'])}/{int(row['game_id'])}",
+        )
         for key in TABLES:
-            result.asset_state[key.to_user_string()] = dev.gql(ASSET_STATE, {"key": {"path": key.path},
-                                                                             "partition": BAD})
+            result.asset_state[key.to_user_string()] = dev.gql(
+                ASSET_STATE, {"key": {"path": key.path}, "partition": BAD}
+            )
         for run in (r for r in result.status["runs"] if r["status"] == "FAILURE"):
-            events = dev.gql(STEP_FAILURES, {"runId": run["runId"]})["runOrError"]["eventConnection"]["events"]
-            result.failures[run["runId"]] = [  # the step's error and its causes (the user code's exception)
-                (e["stepKey"], " <- ".join(m.strip() for m in [e["error"]["message"]] + [
-                    c["error"]["message"] for c in e["error"]["errorChain"]]))
-                for e in events if e["__typename"] == "ExecutionStepFailureEvent"]
-        result.unfinished_runs = dev.gql(UNFINISHED, {"statuses": UNFINISHED_RUNS})["runsOrError"]["results"]
+            events = dev.gql(STEP_FAILURES, {"runId": run["runId"]})["runOrError"][
+                "eventConnection"
+            ]["events"]
+            result.failures[
+                run["runId"]
+            ] = [  # the step's error and its causes (the user code's exception)
+                (
+                    e["stepKey"],
+                    " <- ".join(
+                        m.strip()
+                        for m in [e["error"]["message"]]
+                        + [c["error"]["message"] for c in e["error"]["errorChain"]]
+                    ),
+                )
+                for e in events
+                if e["__typename"] == "ExecutionStepFailureEvent"
+            ]
+        result.unfinished_runs = dev.gql(UNFINISHED, {"statuses": UNFINISHED_RUNS})["runsOrError"][
+            "results"
+        ]
     except BaseException:
         sys.stderr.write(f"\n--- dagster dev log ({log_path}) ---\n{dev.log_tail()}\n")
         raise
@@ -221,7 +275,9 @@ def backfill(tmp_path_factory) -> Backfill:
 
 def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     assert len(DATES) == 9 and "2023-11-07" not in DATES and BAD in SELECTED
-    assert backfill.partition_keys == DATES  # the range picker offers the registered dates, in order
+    assert (
+        backfill.partition_keys == DATES
+    )  # the range picker offers the registered dates, in order
     b = backfill.status
     assert b["isAssetBackfill"] and sorted(b["partitionNames"]) == SELECTED, b
     statuses = backfill.statuses()
@@ -230,33 +286,55 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     # every table up to feature_rows: the 6 dates materialized (the bad one too: written empty), none failed
     for key in TABLES:
         s = statuses[key.to_user_string()]
-        assert (s["numPartitionsTargeted"], s["numPartitionsMaterialized"], s["numPartitionsFailed"],
-                s["numPartitionsInProgress"]) == (6, 6, 0, 0), s
-        ui = backfill.asset_state[key.to_user_string()]["assetNodeOrError"]["assetPartitionStatuses"]
-        assert sorted(ui["materializedPartitions"]) == SELECTED and ui["failedPartitions"] == [], (key, ui)
+        assert (
+            s["numPartitionsTargeted"],
+            s["numPartitionsMaterialized"],
+            s["numPartitionsFailed"],
+            s["numPartitionsInProgress"],
+        ) == (6, 6, 0, 0), s
+        ui = backfill.asset_state[key.to_user_string()]["assetNodeOrError"][
+            "assetPartitionStatuses"
+        ]
+        assert sorted(ui["materializedPartitions"]) == SELECTED and ui["failedPartitions"] == [], (
+            key,
+            ui,
+        )
 
     # the model cannot be trained from this instance: its step fails, saying why; predictions are not built
     model = statuses[keys.POINTS_MODEL.to_user_string()]
     assert model["failed"] and not model["materialized"] and not model["inProgress"], model
     assert statuses[keys.MODEL_EVALUATION.to_user_string()]["failed"]
     predictions = statuses[keys.PLAYER_POINTS_PREDICTIONS.to_user_string()]
-    assert predictions["numPartitionsMaterialized"] == 0 and predictions["numPartitionsInProgress"] == 0, predictions
-    assert predictions["numPartitionsFailed"] == 6, predictions  # reported failed: their model failed
+    assert (
+        predictions["numPartitionsMaterialized"] == 0
+        and predictions["numPartitionsInProgress"] == 0
+    ), predictions
+    assert predictions["numPartitionsFailed"] == 6, (
+        predictions
+    )  # reported failed: their model failed
     # two runs: the range as one run (BackfillPolicy.single_run) of every table, then the model's, which
     # failed in its own step saying why; no run for the predictions
     runs = {r["runId"]: r for r in b["runs"]}
     assert len(runs) == 2, runs
-    ranged, = (r for r in runs.values() if r["status"] == "SUCCESS")
+    (ranged,) = (r for r in runs.values() if r["status"] == "SUCCESS")
     tags = {t["key"]: t["value"] for t in ranged["tags"]}
-    assert (tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]) == \
-        (SELECTED[0], SELECTED[-1]) and tags["dagster/from_ui"] == "true", tags
-    assert sorted("/".join(a["path"]) for a in ranged["assetSelection"]) == sorted(k.to_user_string() for k in TABLES)
-    failed, = (r for r in runs.values() if r["status"] == "FAILURE")
-    assert {"/".join(a["path"]) for a in failed["assetSelection"]} == {k.to_user_string() for k in UNPARTITIONED}
-    (step, message), = backfill.failures[failed["runId"]]
+    assert (
+        tags["dagster/asset_partition_range_start"],
+        tags["dagster/asset_partition_range_end"],
+    ) == (SELECTED[0], SELECTED[-1]) and tags["dagster/from_ui"] == "true", tags
+    assert sorted("/".join(a["path"]) for a in ranged["assetSelection"]) == sorted(
+        k.to_user_string() for k in TABLES
+    )
+    (failed,) = (r for r in runs.values() if r["status"] == "FAILURE")
+    assert {"/".join(a["path"]) for a in failed["assetSelection"]} == {
+        k.to_user_string() for k in UNPARTITIONED
+    }
+    ((step, message),) = backfill.failures[failed["runId"]]
     assert step == "points_model" and "UpstreamCheckFailed: model not trained:" in message, message
     # one season only (and, checked after it, 4 of the 9 registered dates without readable feature rows)
-    assert "needs an earlier season" in message or "have no readable feature rows" in message, message
+    assert "needs an earlier season" in message or "have no readable feature rows" in message, (
+        message
+    )
     assert b["status"] == "COMPLETED_FAILED", b["status"]
     assert backfill.unfinished_runs == []  # nothing left queued or started
 
@@ -265,7 +343,9 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
             assert sorted(instance.get_materialized_partitions(key)) == SELECTED, key
         assert instance.get_materialized_partitions(keys.PLAYER_POINTS_PREDICTIONS) == set()
         assert instance.get_latest_materialization_event(keys.POINTS_MODEL) is None
-        left = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus[s] for s in UNFINISHED_RUNS]))
+        left = instance.get_runs(
+            filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus[s] for s in UNFINISHED_RUNS])
+        )
         assert left == [], [(r.run_id, r.status) for r in left]
     for key in TABLES:
         assert set(backfill.counts(key)) <= set(SELECTED), key
@@ -274,10 +354,12 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
 
 def test_the_bad_date_is_held_back_alone_below_the_failed_raw_check(backfill):
     with open_instance(backfill.dev.home) as instance:
-        raw = instance.event_log_storage.get_latest_asset_check_execution_by_key(
-            [UNIQUE_PLAYER_GAMES], partition_filter=PartitionKeyFilter(key=BAD))[UNIQUE_PLAYER_GAMES]
-        raw = raw.event.dagster_event.event_specific_data
-        assert not raw.passed and raw.severity == dg.AssetCheckSeverity.ERROR and backfill.duplicate in raw.description
+        _, raw = latest_check_evaluation(instance, UNIQUE_PLAYER_GAMES, BAD)
+        assert (
+            not raw.passed
+            and raw.severity == dg.AssetCheckSeverity.ERROR
+            and backfill.duplicate in raw.description
+        )
 
         for key in HELD:
             name = key.to_user_string()
@@ -286,36 +368,69 @@ def test_the_bad_date_is_held_back_alone_below_the_failed_raw_check(backfill):
             assert counts.get(BAD, 0) == 0, (name, counts)
             assert sorted(counts) == [d for d in SELECTED if d != BAD], (name, counts)
             # the materialization says why
-            record, = instance.fetch_materializations(
-                dg.AssetRecordsFilter(asset_key=key, asset_partitions=[BAD]), limit=1).records
+            (record,) = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=key, asset_partitions=[BAD]), limit=1
+            ).records
             reason = record.asset_materialization.metadata[HELD_BACK].value
             assert "unique_player_games" in reason and BAD in reason, (name, reason)
             # inputs_ready failed on BAD naming the root cause, in the instance ...
             gate = dg.AssetCheckKey(key, GATE_CHECK)
-            stored = instance.event_log_storage.get_latest_asset_check_execution_by_key(
-                [gate], partition_filter=PartitionKeyFilter(key=BAD))[gate]
-            evaluation = stored.event.dagster_event.event_specific_data
-            assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR, (name, evaluation)
-            for text in (f"nba_raw/player_boxscores check 'unique_player_games' failed on {BAD}", backfill.duplicate):
+            _, evaluation = latest_check_evaluation(instance, gate, BAD)
+            assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR, (
+                name,
+                evaluation,
+            )
+            for text in (
+                f"nba_raw/player_boxscores check 'unique_player_games' failed on {BAD}",
+                backfill.duplicate,
+            ):
                 assert text in evaluation.description, (name, evaluation.description)
             # ... and as the UI shows it: the check's partitions and its execution on BAD
             state = backfill.asset_state[name]
-            execution, = state["assetCheckExecutions"]
-            assert execution["status"] == "FAILED" and execution["partition"] == BAD, (name, execution)
-            assert not execution["evaluation"]["success"] and execution["evaluation"]["severity"] == "ERROR"
-            assert "unique_player_games" in execution["evaluation"]["description"] and \
-                BAD in execution["evaluation"]["description"], (name, execution)
-            checks = {c["name"]: c for c in state["assetNodeOrError"]["assetChecksOrError"]["checks"]}
-            assert checks[GATE_CHECK]["partitionStatuses"]["failedPartitions"] == [BAD], (name, checks[GATE_CHECK])
+            (execution,) = state["assetCheckExecutions"]
+            assert execution["status"] == "FAILED" and execution["partition"] == BAD, (
+                name,
+                execution,
+            )
+            assert (
+                not execution["evaluation"]["success"]
+                and execution["evaluation"]["severity"] == "ERROR"
+            )
+            assert (
+                "unique_player_games" in execution["evaluation"]["description"]
+                and BAD in execution["evaluation"]["description"]
+            ), (name, execution)
+            checks = {
+                c["name"]: c for c in state["assetNodeOrError"]["assetChecksOrError"]["checks"]
+            }
+            assert checks[GATE_CHECK]["partitionStatuses"]["failedPartitions"] == [BAD], (
+                name,
+                checks[GATE_CHECK],
+            )
 
     # only the branch below player_boxscores: the raw and team tables have BAD's rows, and their checks
     # (as the UI lists them per date) fail on BAD for the duplicate only
-    for key in (keys.PLAYER_BOXSCORES, keys.TEAM_BOXSCORES, keys.SCHEDULE, keys.TEAM_OFFENSE_GAME_SUMMARY):
+    for key in (
+        keys.PLAYER_BOXSCORES,
+        keys.TEAM_BOXSCORES,
+        keys.SCHEDULE,
+        keys.TEAM_OFFENSE_GAME_SUMMARY,
+    ):
         assert sorted(backfill.counts(key)) == SELECTED, key
     for key in TABLES:
-        checks = backfill.asset_state[key.to_user_string()]["assetNodeOrError"]["assetChecksOrError"]["checks"]
-        failed = {c["name"]: c["partitionStatuses"]["failedPartitions"] for c in checks
-                  if c["partitionStatuses"]["failedPartitions"]}
-        expected = {"unique_player_games": [BAD]} if key == keys.PLAYER_BOXSCORES else \
-            {GATE_CHECK: [BAD]} if key in HELD else {}
+        checks = backfill.asset_state[key.to_user_string()]["assetNodeOrError"][
+            "assetChecksOrError"
+        ]["checks"]
+        failed = {
+            c["name"]: c["partitionStatuses"]["failedPartitions"]
+            for c in checks
+            if c["partitionStatuses"]["failedPartitions"]
+        }
+        expected = (
+            {"unique_player_games": [BAD]}
+            if key == keys.PLAYER_BOXSCORES
+            else {GATE_CHECK: [BAD]}
+            if key in HELD
+            else {}
+        )
         assert failed == expected, (key, failed)

@@ -34,15 +34,18 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import dagster as dg
 import pytest
 
-from conftest import write_raw_folder  # tests/conftest.py (the e2e folder is a package, so no clash)
 from nba_assets.partitions import register_game_dates
+
+from helpers import (
+    write_raw_folder,
+)  # tests/helpers.py (tests/ is on sys.path: e2e is a package below it)
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("NBA_E2E_ARTIFACTS") or PROJECT / "artifacts" / "e2e")
@@ -51,8 +54,10 @@ MARKER = "NBA_E2E_PROCESS_TOKEN"  # env var set on dagster dev; inherited by eve
 SERVER_START_TIMEOUT = 150.0
 
 # Restores default signal handlers, then becomes `dagster dev` (same pid, so same process group).
-_WRAPPER = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-            "signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])")
+_WRAPPER = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 
 def pytest_runtest_makereport(item, call):
@@ -97,7 +102,9 @@ class DagsterDev:
     def gql(self, query: str, variables: dict | None = None, timeout: float = 60.0) -> dict:
         """POST to the webserver's own GraphQL endpoint; raises on transport or GraphQL errors."""
         body = json.dumps({"query": query, "variables": variables or {}}).encode()
-        req = urllib.request.Request(f"{self.url}/graphql", data=body, headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"{self.url}/graphql", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             payload = json.load(resp)
         if payload.get("errors"):
@@ -109,8 +116,18 @@ class DagsterDev:
             lines = self.log.read_text(errors="replace").splitlines()
         except OSError:
             return "(no log)"
-        noise = ("Warning", "warnings.warn", "return fn(*args", "return dg.AssetCheckSpec", "SEASON_HISTORY = ")
-        return "\n".join(line for line in lines if not any(s in line for s in noise))[-6000:] if lines else "(empty log)"
+        noise = (
+            "Warning",
+            "warnings.warn",
+            "return fn(*args",
+            "return dg.AssetCheckSpec",
+            "SEASON_HISTORY = ",
+        )
+        return (
+            "\n".join(line for line in lines if not any(s in line for s in noise))[-6000:]
+            if lines
+            else "(empty log)"
+        )
 
 
 def _wait_until_loaded(dev: DagsterDev, deadline: float) -> None:
@@ -120,7 +137,9 @@ def _wait_until_loaded(dev: DagsterDev, deadline: float) -> None:
     last = "no answer yet"
     while time.monotonic() < deadline:
         if dev.process.poll() is not None:
-            pytest.fail(f"dagster dev exited with code {dev.process.returncode} before it was ready:\n{dev.log_tail()}")
+            pytest.fail(
+                f"dagster dev exited with code {dev.process.returncode} before it was ready:\n{dev.log_tail()}"
+            )
         try:
             with urllib.request.urlopen(f"{dev.url}/server_info", timeout=5):
                 pass
@@ -128,14 +147,21 @@ def _wait_until_loaded(dev: DagsterDev, deadline: float) -> None:
             for entry in entries:
                 loaded = entry["locationOrLoadError"] or {}
                 if loaded.get("__typename") == "PythonError":
-                    pytest.fail(f"code location {entry['name']} failed to load: {loaded['message']}")
-                if entry["loadStatus"] == "LOADED" and loaded.get("__typename") == "RepositoryLocation":
+                    pytest.fail(
+                        f"code location {entry['name']} failed to load: {loaded['message']}"
+                    )
+                if (
+                    entry["loadStatus"] == "LOADED"
+                    and loaded.get("__typename") == "RepositoryLocation"
+                ):
                     return
             last = f"locations: {entries}"
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
             last = repr(exc)
         time.sleep(1.0)
-    pytest.fail(f"dagster dev not ready after {SERVER_START_TIMEOUT:.0f} s ({last}):\n{dev.log_tail()}")
+    pytest.fail(
+        f"dagster dev not ready after {SERVER_START_TIMEOUT:.0f} s ({last}):\n{dev.log_tail()}"
+    )
 
 
 def _stop(process: subprocess.Popen, token: str, log) -> None:
@@ -207,7 +233,9 @@ def open_instance(home: Path) -> Iterator[dg.DagsterInstance]:
             yield instance
 
 
-def start_dev(root: Path, raw_dir: Path, dates: list[str], log_path: Path) -> tuple[DagsterDev, str, IO]:
+def start_dev(
+    root: Path, raw_dir: Path, dates: list[str], log_path: Path
+) -> tuple[DagsterDev, str, IO]:
     """``dagster dev`` on 127.0.0.1 over ``raw_dir``, with a fresh instance, warehouse and model
     folder under ``root`` and ``dates`` registered (no wait for the game_dates sensor).
     Returns (server, the process marker token, the open log file)."""
@@ -217,27 +245,66 @@ def start_dev(root: Path, raw_dir: Path, dates: list[str], log_path: Path) -> tu
     with open_instance(home) as instance:
         register_game_dates(instance, dates)
     port, token = _free_port(), uuid.uuid4().hex
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NBA_MODEL_BUCKET", "GCP_PROJECT", "GCP_CREDENTIALS", "DAGSTER_GRPC_PORT")}
-    env.update({
-        "DAGSTER_HOME": str(home), "NBA_RAW_DIR": str(raw_dir), "NBA_DUCKDB_PATH": str(root / "warehouse.duckdb"),
-        "NBA_MODEL_DIR": str(root / "models"), "NBA_RAW_SOURCE": "folder", "NBA_WAREHOUSE": "duckdb",
-        "PYTHONUNBUFFERED": "1", MARKER: token,
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NBA_MODEL_BUCKET", "GCP_PROJECT", "GCP_CREDENTIALS", "DAGSTER_GRPC_PORT")
+    }
+    env.update(
+        {
+            "DAGSTER_HOME": str(home),
+            "NBA_RAW_DIR": str(raw_dir),
+            "NBA_DUCKDB_PATH": str(root / "warehouse.duckdb"),
+            "NBA_MODEL_DIR": str(root / "models"),
+            "NBA_DEPLOYMENT": "local",
+            "PYTHONUNBUFFERED": "1",
+            MARKER: token,
+        }
+    )
     log = open(log_path, "w")
     process = subprocess.Popen(
-        [sys.executable, "-c", _WRAPPER, str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml",
-         "-h", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    return (DagsterDev(url=f"http://127.0.0.1:{port}", process=process, log=log_path, home=home,
-                       warehouse=root / "warehouse.duckdb", raw_dir=raw_dir, dates=dates), token, log)
+        [
+            sys.executable,
+            "-c",
+            _WRAPPER,
+            str(Path(sys.executable).parent / "dagster"),
+            "dev",
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return (
+        DagsterDev(
+            url=f"http://127.0.0.1:{port}",
+            process=process,
+            log=log_path,
+            home=home,
+            warehouse=root / "warehouse.duckdb",
+            raw_dir=raw_dir,
+            dates=dates,
+        ),
+        token,
+        log,
+    )
 
 
 @pytest.fixture(scope="module")
 def dagster_dev(tmp_path_factory, artifacts, browser_paths) -> Iterator[DagsterDev]:
     """The running server (``browser_paths`` first: no server is started when the test would skip)."""
     root = tmp_path_factory.mktemp("e2e")
-    dev, token, log = start_dev(root, Path(write_raw_folder(root / "raw", DATES)), DATES, artifacts / "dagster-dev.log")
+    dev, token, log = start_dev(
+        root, Path(write_raw_folder(root / "raw", DATES)), DATES, artifacts / "dagster-dev.log"
+    )
     process = dev.process
     try:
         _wait_until_loaded(dev, time.monotonic() + SERVER_START_TIMEOUT)
@@ -252,12 +319,23 @@ def dagster_dev(tmp_path_factory, artifacts, browser_paths) -> Iterator[DagsterD
 
 def _browser_paths() -> tuple[str | None, str | None]:
     """(chromium, chromedriver): ``CHROME_BIN`` / ``CHROMEDRIVER`` if set, else found on PATH."""
+
     def executable(path: str | None) -> str | None:
         return path if path and os.path.isfile(path) and os.access(path, os.X_OK) else None
-    chrome = (executable(os.environ["CHROME_BIN"]) if os.environ.get("CHROME_BIN") else
-              next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None))
-    driver = (executable(os.environ["CHROMEDRIVER"]) if os.environ.get("CHROMEDRIVER") else
-              shutil.which("chromedriver"))
+
+    chrome = (
+        executable(os.environ["CHROME_BIN"])
+        if os.environ.get("CHROME_BIN")
+        else next(
+            (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
+            None,
+        )
+    )
+    driver = (
+        executable(os.environ["CHROMEDRIVER"])
+        if os.environ.get("CHROMEDRIVER")
+        else shutil.which("chromedriver")
+    )
     return chrome, driver
 
 
@@ -267,13 +345,17 @@ def browser_paths() -> tuple[str, str]:
     chrome, driver = _browser_paths()
     missing = [name for name, path in (("chromium", chrome), ("chromedriver", driver)) if not path]
     if missing:
-        reason = (f"{' and '.join(missing)} not found (apt-get install -y chromium chromium-driver, or set "
-                  f"CHROME_BIN / CHROMEDRIVER): the browser test did NOT run")
+        reason = (
+            f"{' and '.join(missing)} not found (apt-get install -y chromium chromium-driver, or set "
+            f"CHROME_BIN / CHROMEDRIVER): the browser test did NOT run"
+        )
         if os.environ.get("NBA_E2E_REQUIRE_BROWSER") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
     if importlib.util.find_spec("selenium") is None:
-        pytest.fail("selenium is not installed in this venv: .venv/bin/pip install -e '.[e2e]' (or pip install selenium)")
+        pytest.fail(
+            "selenium is not installed in this venv: .venv/bin/pip install -e '.[e2e]' (or pip install selenium)"
+        )
     return chrome, driver
 
 
@@ -285,8 +367,16 @@ def browser(request, browser_paths, artifacts):
     chrome, driver_path = browser_paths
     options = webdriver.ChromeOptions()
     options.binary_location = chrome
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1920,1500", "--lang=en-US", "--no-first-run", "--disable-extensions"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1920,1500",
+        "--lang=en-US",
+        "--no-first-run",
+        "--disable-extensions",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(60)
@@ -296,7 +386,9 @@ def browser(request, browser_paths, artifacts):
         if getattr(request.node, "e2e_failed", False):
             try:
                 driver.save_screenshot(str(artifacts / "failure.png"))
-                (artifacts / "failure-page.log").write_text(f"{driver.current_url}\n\n{driver.page_source}")
+                (artifacts / "failure-page.log").write_text(
+                    f"{driver.current_url}\n\n{driver.page_source}"
+                )
             except Exception:  # noqa: BLE001 - best effort, the test failure is what matters
                 pass
         driver.quit()

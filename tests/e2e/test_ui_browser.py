@@ -29,8 +29,12 @@ import pytest
 
 SELECTION = "group:nba_raw or group:nba_analytics"
 ASSETS = [
-    ("nba_raw", "player_boxscores"), ("nba_raw", "team_boxscores"), ("nba_raw", "schedule"), ("nba_raw", "shots"),
-    ("nba_analytics", "team_offense_game_summary"), ("nba_analytics", "player_game_summary"),
+    ("nba_raw", "player_boxscores"),
+    ("nba_raw", "team_boxscores"),
+    ("nba_raw", "schedule"),
+    ("nba_raw", "shots"),
+    ("nba_analytics", "team_offense_game_summary"),
+    ("nba_analytics", "player_game_summary"),
 ]
 BACKFILL_TIMEOUT = 180.0
 RUNNING = {"REQUESTED", "CANCELING", "FAILING"}
@@ -39,6 +43,7 @@ RUNNING = {"REQUESTED", "CANCELING", "FAILING"}
 # --------------------------------------------------------------------------------------- helpers
 def _by():
     from selenium.webdriver.common.by import By
+
     return By
 
 
@@ -46,11 +51,14 @@ def wait_for(driver, condition, timeout: float, what: str):
     """WebDriverWait with a readable failure naming what was awaited and where."""
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
+
     try:
         return WebDriverWait(driver, timeout, poll_frequency=0.25).until(condition)
     except TimeoutException:
         body = driver.find_element(_by().TAG_NAME, "body").text[-1500:]
-        pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} on {driver.current_url}\npage text:\n{body}")
+        pytest.fail(
+            f"timed out after {timeout:.0f} s waiting for {what} on {driver.current_url}\npage text:\n{body}"
+        )
 
 
 def body_text(driver) -> str:
@@ -77,7 +85,9 @@ def displayed(driver, xpath: str) -> list:
 
 
 # ------------------------------------------------------------------------------------------ test
-def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(dagster_dev, browser, artifacts):
+def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
+    dagster_dev, browser, artifacts
+):
     driver, dev, By = browser, dagster_dev, _by()
     dates = dev.dates
     started = time.monotonic()
@@ -88,21 +98,48 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
     names = [name for _, name in ASSETS]
     wait_for(driver, text_present("Global asset lineage", *names), 60, f"graph nodes {names}")
     dismiss_community_modal(driver)
-    assert displayed(driver, "//*[normalize-space(text())='player_game_summary']"), "player_game_summary node not visible"
-    wait_for(driver, lambda d: body_text(d).count(f"{len(dates)} partitions") == len(ASSETS) and "Loading..." not in body_text(d),
-             60, f"'{len(dates)} partitions' (the raw folder's dates) on all {len(ASSETS)} nodes")
+    assert displayed(driver, "//*[normalize-space(text())='player_game_summary']"), (
+        "player_game_summary node not visible"
+    )
+    wait_for(
+        driver,
+        lambda d: body_text(d).count(f"{len(dates)} partitions") == len(ASSETS)
+        and "Loading..." not in body_text(d),
+        60,
+        f"'{len(dates)} partitions' (the raw folder's dates) on all {len(ASSETS)} nodes",
+    )
     shot(driver, artifacts, "01_asset_graph.png")
 
     # 2. Launch the backfill from the UI: Materialize all… → the game dates (dynamic partitions:
     #    "All" of the registered dates) → Launch backfill.
     displayed(driver, "//button[contains(normalize-space(.), 'Materialize all')]")[0].click()
-    dialog = wait_for(driver, lambda d: next(iter(displayed(d, "//*[@role='dialog']")), False), 30, "the launch dialog")
-    wait_for(driver, lambda d: "Launch runs to materialize 6 assets" in dialog.text, 30, "'materialize 6 assets' title")
+    dialog = wait_for(
+        driver,
+        lambda d: next(iter(displayed(d, "//*[@role='dialog']")), False),
+        30,
+        "the launch dialog",
+    )
+    wait_for(
+        driver,
+        lambda d: "Launch runs to materialize 6 assets" in dialog.text,
+        30,
+        "'materialize 6 assets' title",
+    )
     dialog.find_element(By.XPATH, ".//button[normalize-space(.)='All']").click()
-    wait_for(driver, lambda d: f"{len(dates)} partitions" in dialog.text, 30, f"'{len(dates)} partitions' selected")
+    wait_for(
+        driver,
+        lambda d: f"{len(dates)} partitions" in dialog.text,
+        30,
+        f"'{len(dates)} partitions' selected",
+    )
     shot(driver, artifacts, "02_launch_backfill_dialog.png")
     dialog.find_element(By.XPATH, ".//button[normalize-space(.)='Launch backfill']").click()
-    toast = wait_for(driver, lambda d: re.search(r"Created backfill (\w+)", body_text(d)), 30, "the 'Created backfill' toast")
+    toast = wait_for(
+        driver,
+        lambda d: re.search(r"Created backfill (\w+)", body_text(d)),
+        30,
+        "the 'Created backfill' toast",
+    )
     backfill_id = toast.group(1)
 
     backfill_query = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { __typename
@@ -120,79 +157,120 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
         backfill = dev.gql(backfill_query, {"id": backfill_id})["partitionBackfillOrError"]
     assert backfill["status"] == "COMPLETED_SUCCESS", (
         f"backfill {backfill_id} ended {backfill['status']} (runs {backfill['runs']}) "
-        f"after {time.monotonic() - started:.0f} s:\n{dev.log_tail()}")
+        f"after {time.monotonic() - started:.0f} s:\n{dev.log_tail()}"
+    )
 
     driver.get(f"{dev.url}/runs/b/{backfill_id}")
-    wait_for(driver, text_present(backfill_id, "Succeeded", f"{len(dates)} partitions",
-                                  *(f"{g} / {n}" for g, n in ASSETS)), 60, "the completed backfill table")
+    wait_for(
+        driver,
+        text_present(
+            backfill_id, "Succeeded", f"{len(dates)} partitions", *(f"{g} / {n}" for g, n in ASSETS)
+        ),
+        60,
+        "the completed backfill table",
+    )
     page = body_text(driver)
     for group, name in ASSETS:
-        row = page[page.index(f"{group} / {name}"):].splitlines()[:6]
+        row = page[page.index(f"{group} / {name}") :].splitlines()[:6]
         # asset, "100% completed", targeted, in progress, succeeded, failed
-        assert row[1:6] == ["100% completed", "4", "0", "4", "0"], f"backfill row for {group}/{name}: {row}"
+        assert row[1:6] == ["100% completed", "4", "0", "4", "0"], (
+            f"backfill row for {group}/{name}: {row}"
+        )
     shot(driver, artifacts, "03_backfill_done.png")
 
     # 4. The checks of player_game_summary, per date, in the UI ...
     checks = _checks(dev, ("nba_analytics", "player_game_summary"))
     driver.get(f"{dev.url}/assets/nba_analytics/player_game_summary?view=checks")
-    wait_for(driver, text_present(f"Checks ({len(checks)})", *checks), 60, f"the check list {sorted(checks)}")
-    for name in checks:  # the list shows each check followed by its latest status; a backfill records the
+    wait_for(
+        driver,
+        text_present(f"Checks ({len(checks)})", *checks),
+        60,
+        f"the check list {sorted(checks)}",
+    )
+    for (
+        name
+    ) in checks:  # the list shows each check followed by its latest status; a backfill records the
         # inputs_ready gate for held-back dates only (none here), so the UI lists it as skipped, never failed
         status = "Skipped" if name == "inputs_ready" else "Succeeded"
-        wait_for(driver, lambda d, n=name, st=status: re.search(rf"(?m)^{re.escape(n)}\n{st}$", body_text(d)), 30,
-                 f"'{name}' listed as {status}")
+        wait_for(
+            driver,
+            lambda d, n=name, st=status: re.search(rf"(?m)^{re.escape(n)}\n{st}$", body_text(d)),
+            30,
+            f"'{name}' listed as {status}",
+        )
     shot(driver, artifacts, "04_checks_tab.png")
 
     displayed(driver, "//*[normalize-space(text())='coverage']")[0].click()
     displayed(driver, "//button[normalize-space(.)='Execution history']")[0].click()
-    rows = wait_for(driver, lambda d: _history_rows(d, dates), 60, f"a Passed execution row for each of {dates}")
+    rows = wait_for(
+        driver, lambda d: _history_rows(d, dates), 60, f"a Passed execution row for each of {dates}"
+    )
     assert all("Passed" in rows[date] for date in dates), rows
     shot(driver, artifacts, "05_check_execution_history.png")
 
     displayed(driver, "//button[normalize-space(.)='Partitions']")[0].click()
-    wait_for(driver, text_present(f"Passed ({len(dates)})", "Failed (0)", "Missing (0)"), 30,
-             f"'Passed ({len(dates)})' in the check's partitions tab")
+    wait_for(
+        driver,
+        text_present(f"Passed ({len(dates)})", "Failed (0)", "Missing (0)"),
+        30,
+        f"'Passed ({len(dates)})' in the check's partitions tab",
+    )
     shot(driver, artifacts, "06_check_partitions.png")
 
     # ... and through GraphQL: one execution per check and per date on all six assets.
     missing, failed_blocking, summary = [], [], {}
     for asset in ASSETS:
         for name, blocking in _checks(dev, asset).items():
-            if name == "inputs_ready":  # recorded for held-back dates only (none here); its summary passed
+            if (
+                name == "inputs_ready"
+            ):  # recorded for held-back dates only (none here); its summary passed
                 continue
             per_date = _executions_per_date(dev, asset, name)
-            summary[f"{'/'.join(asset)}:{name}"] = {d: per_date.get(d, {}).get("status") for d in dates}
+            summary[f"{'/'.join(asset)}:{name}"] = {
+                d: per_date.get(d, {}).get("status") for d in dates
+            }
             for date in dates:
                 execution = per_date.get(date)
                 if execution is None or execution["status"] not in ("SUCCEEDED", "FAILED"):
                     missing.append((asset, name, date, execution and execution["status"]))
                     continue
-                assert execution["evaluation"]["targetMaterialization"], (asset, name, date, "no target materialization")
+                assert execution["evaluation"]["targetMaterialization"], (
+                    asset,
+                    name,
+                    date,
+                    "no target materialization",
+                )
                 if blocking and execution["status"] != "SUCCEEDED":
                     failed_blocking.append((asset, name, date))
     assert summary, "no checks found on the six assets"
     assert not missing, f"checks without a recorded execution for a date: {missing}"
     assert not failed_blocking, f"blocking checks failed on real data: {failed_blocking}"
     elapsed = time.monotonic() - started
-    print(f"\n{len(summary)} checks x {len(dates)} dates recorded; backfill {backfill_id}; browser part {elapsed:.0f} s; "
-          f"screenshots in {artifacts}")
+    print(
+        f"\n{len(summary)} checks x {len(dates)} dates recorded; backfill {backfill_id}; browser part {elapsed:.0f} s; "
+        f"screenshots in {artifacts}"
+    )
 
 
 def _checks(dev, asset: tuple[str, str]) -> dict[str, bool]:
     """{check name: blocking} of one asset, from the webserver."""
-    data = dev.gql("""query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) { __typename
+    data = dev.gql(
+        """query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) { __typename
         ... on AssetNode { assetChecksOrError { __typename ... on AssetChecks { checks { name blocking } } } } } }""",
-                   {"key": {"path": list(asset)}})["assetNodeOrError"]
+        {"key": {"path": list(asset)}},
+    )["assetNodeOrError"]
     assert data["__typename"] == "AssetNode", data
     return {c["name"]: c["blocking"] for c in data["assetChecksOrError"].get("checks", [])}
 
 
 def _executions_per_date(dev, asset: tuple[str, str], check: str) -> dict[str, dict]:
     """The latest execution of ``check`` for each partition (the range summary has partition None)."""
-    rows = dev.gql("""query($key: AssetKeyInput!, $check: String!) {
+    rows = dev.gql(
+        """query($key: AssetKeyInput!, $check: String!) {
         assetCheckExecutions(assetKey: $key, checkName: $check, limit: 100) {
             status partition evaluation { partition success targetMaterialization { timestamp } } } }""",
-                   {"key": {"path": list(asset)}, "check": check})["assetCheckExecutions"]
+        {"key": {"path": list(asset)}, "check": check},
+    )["assetCheckExecutions"]
     latest: dict[str, dict] = {}
     for row in rows:  # newest first
         if row["partition"] and row["partition"] not in latest:
