@@ -33,12 +33,23 @@ HELD_BACK_OUTCOME = Outcome(True, WARN, "held back (inputs_ready failed): nothin
 
 def check_result(asset: dg.AssetKey, name: str, o: Outcome) -> dg.AssetCheckResult:
     """The result of one evaluation: of an unpartitioned check, or of a one-date run."""
-    return dg.AssetCheckResult(asset_key=asset, check_name=name, passed=o.passed, severity=SEVERITY[o.severity],
-                               description=o.description, metadata=o.metadata)
+    return dg.AssetCheckResult(
+        asset_key=asset,
+        check_name=name,
+        passed=o.passed,
+        severity=SEVERITY[o.severity],
+        description=o.description,
+        metadata=o.metadata,
+    )
 
 
-def emit(context, spec: dg.AssetCheckSpec, outcomes: Mapping[str, Outcome], targets: Mapping | None = None,
-         only_failures: bool = False) -> Iterator[dg.AssetCheckResult]:
+def emit(
+    context,
+    spec: dg.AssetCheckSpec,
+    outcomes: Mapping[str, Outcome],
+    targets: Mapping | None = None,
+    only_failures: bool = False,
+) -> Iterator[dg.AssetCheckResult]:
     """``targets``: date -> the materialization checked (default: each date's latest).
     ``only_failures``: in a ranged run, record the failing dates' evaluations only (the gate's
     passing dates are recorded by their materializations)."""
@@ -47,28 +58,54 @@ def emit(context, spec: dg.AssetCheckSpec, outcomes: Mapping[str, Outcome], targ
         yield check_result(spec.asset_key, spec.name, outcomes[keys[0]])
         return
     if targets is None:
-        targets = {k: target_of(r) for k, r in
-                   latest_materialization_records(context.instance, spec.asset_key, keys).items()}
+        targets = {
+            k: target_of(r)
+            for k, r in latest_materialization_records(
+                context.instance, spec.asset_key, keys
+            ).items()
+        }
     for key in keys:
         o = outcomes[key]
         if only_failures and o.passed:
             continue
-        context.op_execution_context.log_event(dg.AssetCheckEvaluation(
-            asset_key=spec.asset_key, check_name=spec.name, passed=o.passed, severity=SEVERITY[o.severity],
-            description=o.description, metadata=o.metadata, partition=key, blocking=spec.blocking,
-            target_materialization_data=targets.get(key)))
+        context.op_execution_context.log_event(
+            dg.AssetCheckEvaluation(
+                asset_key=spec.asset_key,
+                check_name=spec.name,
+                passed=o.passed,
+                severity=SEVERITY[o.severity],
+                description=o.description,
+                metadata=o.metadata,
+                partition=key,
+                blocking=spec.blocking,
+                target_materialization_data=targets.get(key),
+            )
+        )
     failed = {k: outcomes[k] for k in keys if not outcomes[k].passed}
     errors = sorted(k for k, o in failed.items() if o.severity == ERROR)
     yield dg.AssetCheckResult(
-        asset_key=spec.asset_key, check_name=spec.name, passed=not failed, severity=dg.AssetCheckSeverity.WARN,
+        asset_key=spec.asset_key,
+        check_name=spec.name,
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.WARN,
         description=f"range summary {keys[0]}..{keys[-1]}: {len(keys) - len(failed)} dates passed, {len(failed)} failed"
-                    + (f" ({len(errors)} with ERROR, held back one by one)" if errors else ""),
-        metadata={"range_summary": True, "dates": len(keys), "failed_dates": sorted(failed), "error_dates": errors},
+        + (f" ({len(errors)} with ERROR, held back one by one)" if errors else ""),
+        metadata={
+            "range_summary": True,
+            "dates": len(keys),
+            "failed_dates": sorted(failed),
+            "error_dates": errors,
+        },
     )
 
 
-def emit_all(context, specs: Mapping[str, dg.AssetCheckSpec], results: Mapping[str, Mapping[str, Outcome]],
-             held_back: Mapping[dg.AssetKey, set[str]], only_failures: bool = False):
+def emit_all(
+    context,
+    specs: Mapping[str, dg.AssetCheckSpec],
+    results: Mapping[str, Mapping[str, Outcome]],
+    held_back: Mapping[dg.AssetKey, set[str]],
+    only_failures: bool = False,
+):
     """Emit every selected spec. The dates in ``held_back[asset]`` pass every check of that
     asset: the asset held them back and wrote nothing to check."""
     keys = list(context.partition_keys)
@@ -77,8 +114,16 @@ def emit_all(context, specs: Mapping[str, dg.AssetCheckSpec], results: Mapping[s
         if spec.key not in context.selected_asset_check_keys:
             continue
         if spec.asset_key not in targets:
-            targets[spec.asset_key] = {k: target_of(r) for k, r in latest_materialization_records(
-                context.instance, spec.asset_key, keys).items()} if len(keys) > 1 else {}
+            targets[spec.asset_key] = (
+                {
+                    k: target_of(r)
+                    for k, r in latest_materialization_records(
+                        context.instance, spec.asset_key, keys
+                    ).items()
+                }
+                if len(keys) > 1
+                else {}
+            )
         held = held_back.get(spec.asset_key) or set()
         outcomes = {d: HELD_BACK_OUTCOME if d in held else o for d, o in results[name].items()}
         yield from emit(context, spec, outcomes, targets[spec.asset_key], only_failures)

@@ -14,8 +14,9 @@ def _dated(frame: pd.DataFrame, dates: list[str]) -> pd.DataFrame:
     return frame[day(frame["game_date"]).isin(dates)]
 
 
-def _empty_game_dates(table: pd.DataFrame, schedule: pd.DataFrame, players: pd.DataFrame,
-                      dates: list[str], label: str) -> pd.DataFrame:
+def _empty_game_dates(
+    table: pd.DataFrame, schedule: pd.DataFrame, players: pd.DataFrame, dates: list[str], label: str
+) -> pd.DataFrame:
     """ERROR for a date with real games, outside the bootstrap period, and no rows."""
     real = schedule[schedule["is_nba_game"]]
     game_dates = set(day(real["game_date"])) & set(dates)
@@ -24,38 +25,75 @@ def _empty_game_dates(table: pd.DataFrame, schedule: pd.DataFrame, players: pd.D
     days = pd.Series(pd.to_datetime(empty), dtype="datetime64[ns]")
     boot = rolling.is_bootstrap(days, days.map(season_of), starts)
     bad = days[~boot.to_numpy()] if len(days) else days
-    return problems_frame(bad, ERROR, pd.Series([f"{label}: no rows on a game date outside the bootstrap period"] * len(bad),
-                                                dtype=str))
+    return problems_frame(
+        bad,
+        ERROR,
+        pd.Series(
+            [f"{label}: no rows on a game date outside the bootstrap period"] * len(bad), dtype=str
+        ),
+    )
 
 
-def player_coverage(table: pd.DataFrame, players: pd.DataFrame, schedule: pd.DataFrame, dates: list[str],
-                    label: str) -> dict[str, Outcome]:
+def player_coverage(
+    table: pd.DataFrame, players: pd.DataFrame, schedule: pd.DataFrame, dates: list[str], label: str
+) -> dict[str, Outcome]:
     """Every player with minutes on D who played earlier this season has a row; a non-bootstrap
     game date is never empty."""
     played = players[players["minutes_played"] > 0]
-    first = played.groupby(["player_id", "season"])["game_date"].min().rename("first_game").reset_index()
+    first = (
+        played.groupby(["player_id", "season"])["game_date"]
+        .min()
+        .rename("first_game")
+        .reset_index()
+    )
     today = _dated(played, dates).merge(first, on=["player_id", "season"])
     required = today[today["first_game"] < today["game_date"]]
     have = table[["game_date", "player_id"]].assign(_have=True)
     missing = required.merge(have, on=["game_date", "player_id"], how="left")
     missing = missing[missing["_have"].isna()]
-    msgs = ("player " + missing["player_id"].astype(str) + " (" + missing["team_abbr"] + ", game "
-            + missing["game_id"] + ") played and has earlier games but no row")
-    return collect(dates, [problems_frame(missing["game_date"], ERROR, msgs),
-                           _empty_game_dates(table, schedule, players, dates, label)],
-                   "every player with minutes and history has a row", counts_by_date(table))
+    msgs = (
+        "player "
+        + missing["player_id"].astype(str)
+        + " ("
+        + missing["team_abbr"]
+        + ", game "
+        + missing["game_id"]
+        + ") played and has earlier games but no row"
+    )
+    return collect(
+        dates,
+        [
+            problems_frame(missing["game_date"], ERROR, msgs),
+            _empty_game_dates(table, schedule, players, dates, label),
+        ],
+        "every player with minutes and history has a row",
+        counts_by_date(table),
+    )
 
 
-def team_coverage(teams: pd.DataFrame, schedule: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
+def team_coverage(
+    teams: pd.DataFrame, schedule: pd.DataFrame, dates: list[str]
+) -> dict[str, Outcome]:
     """Every team scheduled in a real game on D has a row."""
     real = _dated(schedule[schedule["is_nba_game"]], dates)
-    need = pd.concat([real.assign(team_abbr=real["home_team_abbr"]), real.assign(team_abbr=real["away_team_abbr"])])
+    need = pd.concat(
+        [
+            real.assign(team_abbr=real["home_team_abbr"]),
+            real.assign(team_abbr=real["away_team_abbr"]),
+        ]
+    )
     have = teams[["game_date", "team_abbr"]].assign(_have=True)
     missing = need.merge(have, on=["game_date", "team_abbr"], how="left")
     missing = missing[missing["_have"].isna()]
-    msgs = "team " + missing["team_abbr"] + " (game " + missing["game_id"] + ") plays but has no row"
-    return collect(dates, [problems_frame(missing["game_date"], ERROR, msgs)],
-                   "every scheduled team has a row", counts_by_date(teams))
+    msgs = (
+        "team " + missing["team_abbr"] + " (game " + missing["game_id"] + ") plays but has no row"
+    )
+    return collect(
+        dates,
+        [problems_frame(missing["game_date"], ERROR, msgs)],
+        "every scheduled team has a row",
+        counts_by_date(teams),
+    )
 
 
 def _sample(frame: pd.DataFrame, per_date: int) -> pd.DataFrame:
@@ -67,37 +105,61 @@ def _sample(frame: pd.DataFrame, per_date: int) -> pd.DataFrame:
     return ordered[(position % step == 0) & (position // step < per_date)]
 
 
-def _leakage(table: pd.DataFrame, players: pd.DataFrame, dates: list[str], recompute, label: str) -> dict[str, Outcome]:
+def _leakage(
+    table: pd.DataFrame, players: pd.DataFrame, dates: list[str], recompute, label: str
+) -> dict[str, Outcome]:
     problems = []
     sample = _sample(_dated(table, dates), thresholds.LEAKAGE_SAMPLE_PER_DATE)
     # each player's own rows, found once (the recomputation itself still filters them row by row)
     own = dict(tuple(players[players["player_id"].isin(sample["player_id"])].groupby("player_id")))
     empty = players.iloc[0:0]
     for row in sample.itertuples(index=False):
-        expected = recompute(own.get(row.player_id, empty), row.player_id, row.game_date, row.season)
+        expected = recompute(
+            own.get(row.player_id, empty), row.player_id, row.game_date, row.season
+        )
         for column, want in expected.items():
             got = getattr(row, column)
-            same = (pd.isna(got) and want is None) or (want is not None and not pd.isna(got)
-                                                       and abs(float(got) - float(want)) <= thresholds.LEAKAGE_TOLERANCE)
+            same = (pd.isna(got) and want is None) or (
+                want is not None
+                and not pd.isna(got)
+                and abs(float(got) - float(want)) <= thresholds.LEAKAGE_TOLERANCE
+            )
             if not same:
-                problems.append((row.game_date, f"{label} player {row.player_id} {column}: stored {got}, "
-                                                f"recomputed from games before {row.game_date:%Y-%m-%d}: {want}"))
+                problems.append(
+                    (
+                        row.game_date,
+                        f"{label} player {row.player_id} {column}: stored {got}, "
+                        f"recomputed from games before {row.game_date:%Y-%m-%d}: {want}",
+                    )
+                )
     frame = pd.DataFrame(problems, columns=["game_date", "message"])
-    return collect(dates, [problems_frame(frame["game_date"], ERROR, frame["message"])],
-                   f"{thresholds.LEAKAGE_SAMPLE_PER_DATE} sampled rows per date match a recomputation from earlier games",
-                   counts_by_date(sample))
+    return collect(
+        dates,
+        [problems_frame(frame["game_date"], ERROR, frame["message"])],
+        f"{thresholds.LEAKAGE_SAMPLE_PER_DATE} sampled rows per date match a recomputation from earlier games",
+        counts_by_date(sample),
+    )
 
 
-def rolling_leakage(table: pd.DataFrame, players: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
+def rolling_leakage(
+    table: pd.DataFrame, players: pd.DataFrame, dates: list[str]
+) -> dict[str, Outcome]:
     return _leakage(table, players, dates, rolling.naive_rolling_row, "rolling")
 
 
-def zone_leakage(table: pd.DataFrame, players: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
+def zone_leakage(
+    table: pd.DataFrame, players: pd.DataFrame, dates: list[str]
+) -> dict[str, Outcome]:
     return _leakage(table, players, dates, rolling.naive_zone_rates, "zones")
 
 
-FACTOR_RANGES = {"fatigue_score": (0, 100), "shot_zone_mismatch": (-10, 10), "pace_factor": (-3, 3),
-                 "usage_spike": (-3, 3), "completeness_pct": (0, 100)}
+FACTOR_RANGES = {
+    "fatigue_score": (0, 100),
+    "shot_zone_mismatch": (-10, 10),
+    "pace_factor": (-3, 3),
+    "usage_spike": (-3, 3),
+    "completeness_pct": (0, 100),
+}
 
 
 def factor_ranges(frame: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
@@ -105,8 +167,16 @@ def factor_ranges(frame: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
     problems = []
     for column, (low, high) in FACTOR_RANGES.items():
         bad = frame[(frame[column] < low) | (frame[column] > high)]
-        problems.append(problems_frame(bad["game_date"], ERROR, "player " + bad["player_id"].astype(str)
-                                       + f" {column} outside [{low}, {high}]: " + bad[column].astype(str)))
+        problems.append(
+            problems_frame(
+                bad["game_date"],
+                ERROR,
+                "player "
+                + bad["player_id"].astype(str)
+                + f" {column} outside [{low}, {high}]: "
+                + bad[column].astype(str),
+            )
+        )
     return collect(dates, problems, "every factor within its range", counts_by_date(frame))
 
 
@@ -115,6 +185,10 @@ def composite_metrics(frame: pd.DataFrame) -> pd.DataFrame:
     Bootstrap rows are left out: thin early-season windows are expected, not a regression."""
     frame = frame[~frame["is_bootstrap"].astype(bool)]
     g = frame.groupby(day(frame["game_date"]))
-    return pd.DataFrame({"mean_fatigue_score": g["fatigue_score"].mean(),
-                         "mean_total_adjustment": g["total_adjustment"].mean(),
-                         "mean_completeness_pct": g["completeness_pct"].mean()}).astype(float)
+    return pd.DataFrame(
+        {
+            "mean_fatigue_score": g["fatigue_score"].mean(),
+            "mean_total_adjustment": g["total_adjustment"].mean(),
+            "mean_completeness_pct": g["completeness_pct"].mean(),
+        }
+    ).astype(float)

@@ -16,7 +16,9 @@ MAX_ISOLATED_SHARE = 0.5
 MINUTES_COVERAGE = 1.0  # minutes_played on every row
 USAGE_COVERAGE = 0.99  # usage_rate on rows with minutes_played > 0
 ZONE_COVERAGE = 1.0  # zone columns on every row with has_shot_data
-ZONE_FGA_AGREEMENT = 0.95  # zone attempts == FGA on has_shot_data rows (shipped: 99.7%); below: WARN
+ZONE_FGA_AGREEMENT = (
+    0.95  # zone attempts == FGA on has_shot_data rows (shipped: 99.7%); below: WARN
+)
 
 MAX_PLAYER_MINUTES_SLACK = 5.0  # a player's minutes may exceed the game length by rounding only
 PLAUSIBLE = {  # DOMAIN.md "roughly" ranges; outside them is WARN, not ERROR

@@ -7,7 +7,14 @@ from datetime import date
 import pandas as pd
 
 # stats.nba.com season_id first digit -> game type
-GAME_TYPES = {"1": "preseason", "2": "regular_season", "3": "all_star", "4": "playoffs", "5": "play_in", "6": "nba_cup_final"}
+GAME_TYPES = {
+    "1": "preseason",
+    "2": "regular_season",
+    "3": "all_star",
+    "4": "playoffs",
+    "5": "play_in",
+    "6": "nba_cup_final",
+}
 REAL_GAME_TYPES = frozenset({"regular_season", "play_in", "playoffs", "nba_cup_final"})
 
 
@@ -23,11 +30,15 @@ def game_type(season_id: str) -> str:
     try:
         return GAME_TYPES[str(season_id)[0]]
     except (KeyError, IndexError):
-        raise ValueError(f"unknown season_id {season_id!r}: first digit must be one of {sorted(GAME_TYPES)}") from None
+        raise ValueError(
+            f"unknown season_id {season_id!r}: first digit must be one of {sorted(GAME_TYPES)}"
+        ) from None
 
 
 def season_starts(games: pd.DataFrame) -> dict[int, pd.Timestamp]:
     """First regular-season game date of each season in a frame of games or player rows
     (columns ``game_date``, ``season``, ``game_type``), from the data."""
     regular = games[games["game_type"] == "regular_season"]
-    return {int(s): pd.Timestamp(d) for s, d in regular.groupby("season")["game_date"].min().items()}
+    return {
+        int(s): pd.Timestamp(d) for s, d in regular.groupby("season")["game_date"].min().items()
+    }

@@ -19,7 +19,9 @@ from basketball import windows
 PLAYER_SEASON = ["player_id", "season"]
 
 
-def _asof(keys: pd.DataFrame, running: pd.DataFrame, by: list[str], cols: list[str]) -> pd.DataFrame:
+def _asof(
+    keys: pd.DataFrame, running: pd.DataFrame, by: list[str], cols: list[str]
+) -> pd.DataFrame:
     """``cols`` of the latest ``running`` row of the same ``by`` strictly before each keys row's date."""
     return windows.asof_before(keys[by + ["game_date"]], "game_date", running, by, cols)[cols]
 
@@ -28,7 +30,9 @@ def _played(players: pd.DataFrame) -> pd.DataFrame:
     p = players[players["minutes_played"] > 0].copy()
     p["game_date"] = pd.to_datetime(p["game_date"])
     # one row per player and date (a same-day double listing keeps the game with minutes)
-    p = p.sort_values(["player_id", "game_date", "minutes_played"]).drop_duplicates(["player_id", "game_date"], keep="last")
+    p = p.sort_values(["player_id", "game_date", "minutes_played"]).drop_duplicates(
+        ["player_id", "game_date"], keep="last"
+    )
     return p.reset_index(drop=True)
 
 
@@ -50,8 +54,17 @@ def season_form_features(players: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFr
     cs = g["_shots"].cumsum()
     p["points_per_shot_season"] = (g["points"].cumsum() / cs).where(cs > 0)
     p["shots_l10"] = sh10 / windows.grouped(g, "_shots", 10, "count")
-    cols = ["points_l3", "points_l20", "minutes_l3", "minutes_l5", "minutes_trend", "minutes_season",
-            "points_per_shot_l10", "points_per_shot_season", "shots_l10"]
+    cols = [
+        "points_l3",
+        "points_l20",
+        "minutes_l3",
+        "minutes_l5",
+        "minutes_trend",
+        "minutes_season",
+        "points_per_shot_l10",
+        "points_per_shot_season",
+        "shots_l10",
+    ]
     return _asof(keys, p, PLAYER_SEASON, cols)
 
 
@@ -79,18 +92,35 @@ def previous_season_features(players: pd.DataFrame, keys: pd.DataFrame) -> pd.Da
     game, games played, usage, points per minute. NULL for a player without a previous season
     in the data. Needs the previous season's player_game_summary."""
     p = _played(players)
-    agg = p.groupby(PLAYER_SEASON).agg(prev_points_pg=("points", "mean"), prev_minutes_pg=("minutes_played", "mean"),
-                                       prev_games=("points", "size"), prev_usage=("usage_rate", "mean"),
-                                       _pts=("points", "sum"), _min=("minutes_played", "sum")).reset_index()
+    agg = (
+        p.groupby(PLAYER_SEASON)
+        .agg(
+            prev_points_pg=("points", "mean"),
+            prev_minutes_pg=("minutes_played", "mean"),
+            prev_games=("points", "size"),
+            prev_usage=("usage_rate", "mean"),
+            _pts=("points", "sum"),
+            _min=("minutes_played", "sum"),
+        )
+        .reset_index()
+    )
     agg["prev_points_per_minute"] = agg["_pts"] / agg["_min"]
     agg["season"] = agg["season"] + 1
-    cols = ["prev_points_pg", "prev_minutes_pg", "prev_games", "prev_usage", "prev_points_per_minute"]
+    cols = [
+        "prev_points_pg",
+        "prev_minutes_pg",
+        "prev_games",
+        "prev_usage",
+        "prev_points_per_minute",
+    ]
     out = keys[PLAYER_SEASON].merge(agg[PLAYER_SEASON + cols], on=PLAYER_SEASON, how="left")
     out.index = keys.index
     return out[cols]
 
 
-def schedule_features(players: pd.DataFrame, team_offense: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+def schedule_features(
+    players: pd.DataFrame, team_offense: pd.DataFrame, keys: pd.DataFrame
+) -> pd.DataFrame:
     """D's schedule facts and team form before D: whether D is a postseason game (play-in or
     playoffs, from the schedule's game type of D's game), days since the season's first game,
     the team's and the opponent's net rating over their last 15 games before D (same season)
@@ -109,13 +139,17 @@ def schedule_features(players: pd.DataFrame, team_offense: pd.DataFrame, keys: p
         t[f"_{c}15"] = windows.grouped(t.groupby(by, sort=False), c, 15, "sum")
     t["net_rating_l15"] = 100 * (t["_points15"] - t["_opponent_points15"]) / t["_possessions15"]
     own = _asof(keys, t, by, ["net_rating_l15"])["net_rating_l15"]
-    opp = _asof(keys.assign(team_abbr=keys["opponent_abbr"]), t, by, ["net_rating_l15"])["net_rating_l15"]
+    opp = _asof(keys.assign(team_abbr=keys["opponent_abbr"]), t, by, ["net_rating_l15"])[
+        "net_rating_l15"
+    ]
     out["own_net_rating_l15"], out["opp_net_rating_l15"] = own, opp
     out["net_rating_diff_l15"] = own - opp
     return out
 
 
-def teammate_absence_features(players: pd.DataFrame, keys: pd.DataFrame, lookback_days: int = 20) -> pd.DataFrame:
+def teammate_absence_features(
+    players: pd.DataFrame, keys: pd.DataFrame, lookback_days: int = 20
+) -> pd.DataFrame:
     """Same season, per team game G: teammates who had played for the team in the
     ``lookback_days`` before G (and not at G) -- their season points and minutes per game as of
     before G, their count and share of the roster's scoring. Joined to D as the state at the
@@ -131,55 +165,149 @@ def teammate_absence_features(players: pd.DataFrame, keys: pd.DataFrame, lookbac
     pt = p[["team_abbr", "season", "player_id", "game_date", "ppg_after", "mpg_after"]]
     res = []
     for (team, season), hist in pt.groupby(["team_abbr", "season"], sort=False):
-        hist = hist.sort_values(["game_date", "player_id"])  # unique: the sums below add in a fixed order
+        hist = hist.sort_values(
+            ["game_date", "player_id"]
+        )  # unique: the sums below add in a fixed order
         dates = np.sort(hist["game_date"].unique())
         for gd in dates:
-            prior = hist[(hist["game_date"] < gd) & (hist["game_date"] >= gd - pd.Timedelta(days=lookback_days))]
+            prior = hist[
+                (hist["game_date"] < gd)
+                & (hist["game_date"] >= gd - pd.Timedelta(days=lookback_days))
+            ]
             if prior.empty:
                 continue
             latest = prior.drop_duplicates("player_id", keep="last")
             played_g = hist.loc[hist["game_date"] == gd, "player_id"]
             miss = latest[~latest["player_id"].isin(played_g)]
-            res.append((team, season, gd, float(miss["ppg_after"].sum()), float(miss["mpg_after"].sum()),
-                        float(latest["ppg_after"].sum()), len(miss)))
-    tm = pd.DataFrame(res, columns=["team_abbr", "season", "game_date", "miss_ppg", "miss_mpg", "roster_ppg", "miss_n"])
+            res.append(
+                (
+                    team,
+                    season,
+                    gd,
+                    float(miss["ppg_after"].sum()),
+                    float(miss["mpg_after"].sum()),
+                    float(latest["ppg_after"].sum()),
+                    len(miss),
+                )
+            )
+    tm = pd.DataFrame(
+        res,
+        columns=[
+            "team_abbr",
+            "season",
+            "game_date",
+            "miss_ppg",
+            "miss_mpg",
+            "roster_ppg",
+            "miss_n",
+        ],
+    )
     tm = tm.sort_values(["team_abbr", "season", "game_date"]).reset_index(drop=True)
-    tm["miss_ppg_l3"] = windows.grouped(tm.groupby(["team_abbr", "season"], sort=False), "miss_ppg", 3)
+    tm["miss_ppg_l3"] = windows.grouped(
+        tm.groupby(["team_abbr", "season"], sort=False), "miss_ppg", 3
+    )
     tm["miss_share"] = tm["miss_ppg"] / tm["roster_ppg"]
     tm["team_last_game_date"] = tm["game_date"]
-    cols = ["miss_ppg", "miss_mpg", "miss_n", "miss_ppg_l3", "miss_share", "team_last_game_date", "roster_ppg"]
+    cols = [
+        "miss_ppg",
+        "miss_mpg",
+        "miss_n",
+        "miss_ppg_l3",
+        "miss_share",
+        "team_last_game_date",
+        "roster_ppg",
+    ]
     out = _asof(keys, tm, ["team_abbr", "season"], cols)
     # did the player play the team's last game before D?
     last_played = _asof(keys, p.assign(lp=p["game_date"]), PLAYER_SEASON, ["lp"])["lp"]
-    out["played_team_last_game"] = (last_played == out["team_last_game_date"]).astype(float).where(
-        out["team_last_game_date"].notna())
+    out["played_team_last_game"] = (
+        (last_played == out["team_last_game_date"])
+        .astype(float)
+        .where(out["team_last_game_date"].notna())
+    )
     mates = out.drop(columns=["team_last_game_date", "roster_ppg"]).add_prefix("mates_")
-    return mates.assign(team_missing_ppg_last_game=out["miss_ppg"], team_ppg_total=out["roster_ppg"])
+    return mates.assign(
+        team_missing_ppg_last_game=out["miss_ppg"], team_ppg_total=out["roster_ppg"]
+    )
 
 
-SEASON_FORM = ["points_l3", "points_l20", "minutes_l3", "minutes_l5", "minutes_trend", "minutes_season"]
+SEASON_FORM = [
+    "points_l3",
+    "points_l20",
+    "minutes_l3",
+    "minutes_l5",
+    "minutes_trend",
+    "minutes_season",
+]
 POINTS_PER_SHOT = ["points_per_shot_l10", "points_per_shot_season", "shots_l10"]
-CAREER = ["points_ewm_h3", "minutes_ewm_h3", "points_ewm_h7", "minutes_ewm_h7", "points_ewm_h15",
-          "minutes_ewm_h15", "points_l10_career", "minutes_l10_career", "games_career"]
-PREVIOUS_SEASON = ["prev_points_pg", "prev_minutes_pg", "prev_games", "prev_usage", "prev_points_per_minute"]
+CAREER = [
+    "points_ewm_h3",
+    "minutes_ewm_h3",
+    "points_ewm_h7",
+    "minutes_ewm_h7",
+    "points_ewm_h15",
+    "minutes_ewm_h15",
+    "points_l10_career",
+    "minutes_l10_career",
+    "games_career",
+]
+PREVIOUS_SEASON = [
+    "prev_points_pg",
+    "prev_minutes_pg",
+    "prev_games",
+    "prev_usage",
+    "prev_points_per_minute",
+]
 MISSING_AT_LAST_GAME = ["team_missing_ppg_last_game", "team_ppg_total"]
-SCHEDULE = ["is_postseason", "days_into_season", "own_net_rating_l15", "opp_net_rating_l15", "net_rating_diff_l15"]
-MATES_MISSING = ["mates_miss_ppg", "mates_miss_mpg", "mates_miss_n", "mates_miss_ppg_l3", "mates_miss_share",
-            "mates_played_team_last_game"]
-FEATURES = SEASON_FORM + POINTS_PER_SHOT + CAREER + PREVIOUS_SEASON + MISSING_AT_LAST_GAME + SCHEDULE + MATES_MISSING
+SCHEDULE = [
+    "is_postseason",
+    "days_into_season",
+    "own_net_rating_l15",
+    "opp_net_rating_l15",
+    "net_rating_diff_l15",
+]
+MATES_MISSING = [
+    "mates_miss_ppg",
+    "mates_miss_mpg",
+    "mates_miss_n",
+    "mates_miss_ppg_l3",
+    "mates_miss_share",
+    "mates_played_team_last_game",
+]
+FEATURES = (
+    SEASON_FORM
+    + POINTS_PER_SHOT
+    + CAREER
+    + PREVIOUS_SEASON
+    + MISSING_AT_LAST_GAME
+    + SCHEDULE
+    + MATES_MISSING
+)
 
 
-def form_features(players: pd.DataFrame, team_offense: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+def form_features(
+    players: pd.DataFrame, team_offense: pd.DataFrame, keys: pd.DataFrame
+) -> pd.DataFrame:
     """``FEATURES`` on ``keys``' index (game_date, player_id, season, team_abbr, opponent_abbr).
     ``players``/``team_offense``: every game before the keys' dates (all earlier seasons, for the
     career and previous-season features); rows on or after a key's date are never used for it."""
     ids = {"season": "int64"}  # non-nullable keys; the warehouse hands them over as nullable Int64
-    players = players.assign(game_date=pd.to_datetime(players["game_date"])).astype({**ids, "player_id": "int64"})
-    team_offense = team_offense.assign(game_date=pd.to_datetime(team_offense["game_date"])).astype(ids)
-    keys = keys.assign(game_date=pd.to_datetime(keys["game_date"])).astype({**ids, "player_id": "int64"})
+    players = players.assign(game_date=pd.to_datetime(players["game_date"])).astype(
+        {**ids, "player_id": "int64"}
+    )
+    team_offense = team_offense.assign(game_date=pd.to_datetime(team_offense["game_date"])).astype(
+        ids
+    )
+    keys = keys.assign(game_date=pd.to_datetime(keys["game_date"])).astype(
+        {**ids, "player_id": "int64"}
+    )
     if keys.empty:
         return pd.DataFrame(index=keys.index, columns=FEATURES, dtype="float64")
-    parts = [season_form_features(players, keys), career_form_features(players, keys),
-             previous_season_features(players, keys), schedule_features(players, team_offense, keys),
-             teammate_absence_features(players, keys)]
+    parts = [
+        season_form_features(players, keys),
+        career_form_features(players, keys),
+        previous_season_features(players, keys),
+        schedule_features(players, team_offense, keys),
+        teammate_absence_features(players, keys),
+    ]
     return pd.concat(parts, axis=1)[FEATURES].astype("float64")

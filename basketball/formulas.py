@@ -17,7 +17,9 @@ def _ratio(numerator, denominator):
     numerator = np.asarray(numerator, dtype="float64")
     denominator = np.asarray(denominator, dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(denominator == 0, np.nan, numerator / np.where(denominator == 0, 1, denominator))
+        out = np.where(
+            denominator == 0, np.nan, numerator / np.where(denominator == 0, 1, denominator)
+        )
     return out if out.ndim else float(out)
 
 
@@ -32,12 +34,18 @@ def overtime_periods(team_minutes):
     stats.nba.com team minutes are sums of rounded player minutes (236-244 in regulation),
     so the quotient is rounded to the nearest whole period.
     """
-    return np.rint((np.asarray(team_minutes, dtype="float64") - REGULATION_TEAM_MINUTES) / OVERTIME_TEAM_MINUTES)
+    return np.rint(
+        (np.asarray(team_minutes, dtype="float64") - REGULATION_TEAM_MINUTES)
+        / OVERTIME_TEAM_MINUTES
+    )
 
 
 def pace(team_possessions, team_minutes):
     """Possessions per 48 minutes: ``possessions * 48 / (team_min / 5)``."""
-    return _ratio(np.asarray(team_possessions, dtype="float64") * 48, np.asarray(team_minutes, dtype="float64") / 5)
+    return _ratio(
+        np.asarray(team_possessions, dtype="float64") * 48,
+        np.asarray(team_minutes, dtype="float64") / 5,
+    )
 
 
 def offensive_rating(points, team_possessions):
@@ -47,7 +55,9 @@ def offensive_rating(points, team_possessions):
 
 def true_shooting(points, fga, fta):
     """True shooting percentage as a fraction: ``points / (2 * (FGA + 0.44*FTA))``."""
-    return _ratio(points, 2 * (np.asarray(fga, dtype="float64") + 0.44 * np.asarray(fta, dtype="float64")))
+    return _ratio(
+        points, 2 * (np.asarray(fga, dtype="float64") + 0.44 * np.asarray(fta, dtype="float64"))
+    )
 
 
 def effective_fg(fgm, fg3m, fga):
@@ -61,8 +71,16 @@ def usage_rate(fga, fta, tov, minutes, team_minutes, team_fga, team_fta, team_to
     ``100 * (FGA + 0.44*FTA + TOV) * (team_min / 5) / (minutes * (tFGA + 0.44*tFTA + tTOV))``
     with the team's own totals for the same game; NaN when minutes is 0.
     """
-    player_plays = np.asarray(fga, dtype="float64") + 0.44 * np.asarray(fta, dtype="float64") + np.asarray(tov, dtype="float64")
-    team_plays = np.asarray(team_fga, dtype="float64") + 0.44 * np.asarray(team_fta, dtype="float64") + np.asarray(team_tov, dtype="float64")
+    player_plays = (
+        np.asarray(fga, dtype="float64")
+        + 0.44 * np.asarray(fta, dtype="float64")
+        + np.asarray(tov, dtype="float64")
+    )
+    team_plays = (
+        np.asarray(team_fga, dtype="float64")
+        + 0.44 * np.asarray(team_fta, dtype="float64")
+        + np.asarray(team_tov, dtype="float64")
+    )
     numerator = 100 * player_plays * (np.asarray(team_minutes, dtype="float64") / 5)
     return _ratio(numerator, np.asarray(minutes, dtype="float64") * team_plays)
 

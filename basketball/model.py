@@ -14,31 +14,80 @@ import xgboost as xgb
 from basketball import form
 
 FEATURES = [
-    "points_l5", "points_l10", "points_season", "points_std_l10", "minutes_l10", "usage_l5", "usage_l10",
-    "usage_season", "fga_l10", "fta_l10", "fg3a_l10", "points_per_minute_l10", "games_played_season",
-    "days_since_last_game", "is_back_to_back", "games_last_7_days", "minutes_last_7_days",
-    "back_to_backs_last_14_days", "is_home", "fatigue_score", "shot_zone_mismatch", "pace_factor", "usage_spike",
-    "total_adjustment", "paint_rate", "mid_range_rate", "three_rate", "opp_defensive_rating_l15", "opp_pace_l10",
-    "own_pace_l10", "own_offensive_rating_l10", *form.FEATURES,
+    "points_l5",
+    "points_l10",
+    "points_season",
+    "points_std_l10",
+    "minutes_l10",
+    "usage_l5",
+    "usage_l10",
+    "usage_season",
+    "fga_l10",
+    "fta_l10",
+    "fg3a_l10",
+    "points_per_minute_l10",
+    "games_played_season",
+    "days_since_last_game",
+    "is_back_to_back",
+    "games_last_7_days",
+    "minutes_last_7_days",
+    "back_to_backs_last_14_days",
+    "is_home",
+    "fatigue_score",
+    "shot_zone_mismatch",
+    "pace_factor",
+    "usage_spike",
+    "total_adjustment",
+    "paint_rate",
+    "mid_range_rate",
+    "three_rate",
+    "opp_defensive_rating_l15",
+    "opp_pace_l10",
+    "own_pace_l10",
+    "own_offensive_rating_l10",
+    *form.FEATURES,
 ]
 BASELINES = {
     "last_10_avg": lambda f: f["points_l10"],
     "season_avg": lambda f: f["points_season"],
-    "blend_l5_l10_season": lambda f: 0.35 * f["points_l5"] + 0.40 * f["points_l10"] + 0.25 * f["points_season"],
+    "blend_l5_l10_season": lambda f: 0.35 * f["points_l5"]
+    + 0.40 * f["points_l10"]
+    + 0.25 * f["points_season"],
 }
 ROTATION_MINUTES_L10 = 20
 
 
-def feature_rows(rolling: pd.DataFrame, factors: pd.DataFrame, zones: pd.DataFrame, teams: pd.DataFrame,
-                 players: pd.DataFrame, team_offense: pd.DataFrame) -> pd.DataFrame:
+def feature_rows(
+    rolling: pd.DataFrame,
+    factors: pd.DataFrame,
+    zones: pd.DataFrame,
+    teams: pd.DataFrame,
+    players: pd.DataFrame,
+    team_offense: pd.DataFrame,
+) -> pd.DataFrame:
     """One row per player of D's games: pre-game features of D (the pre-game tables' values of D
     and ``form.form_features`` from ``players``/``team_offense`` history), and D's points and
     minutes as the target (NULL until played). Missing inputs stay NULL (XGBoost treats them as
     missing)."""
     keys = ["game_date", "player_id"]
-    out = rolling.merge(factors[keys + ["fatigue_score", "shot_zone_mismatch", "pace_factor", "usage_spike",
-                                        "total_adjustment", "completeness_pct"]], on=keys, how="left")
-    out = out.merge(zones[keys + ["paint_rate", "mid_range_rate", "three_rate"]], on=keys, how="left")
+    out = rolling.merge(
+        factors[
+            keys
+            + [
+                "fatigue_score",
+                "shot_zone_mismatch",
+                "pace_factor",
+                "usage_spike",
+                "total_adjustment",
+                "completeness_pct",
+            ]
+        ],
+        on=keys,
+        how="left",
+    )
+    out = out.merge(
+        zones[keys + ["paint_rate", "mid_range_rate", "three_rate"]], on=keys, how="left"
+    )
     t = teams.set_index(["game_date", "team_abbr"])
     opp = pd.MultiIndex.from_frame(out[["game_date", "opponent_abbr"]])
     own = pd.MultiIndex.from_frame(out[["game_date", "team_abbr"]])
@@ -49,11 +98,30 @@ def feature_rows(rolling: pd.DataFrame, factors: pd.DataFrame, zones: pd.DataFra
     keys_ = ["game_date", "player_id", "season", "team_abbr", "opponent_abbr"]
     out = pd.concat([out, form.form_features(players, team_offense, out[keys_])], axis=1)
     target = players[["game_date", "player_id", "game_id", "points", "minutes_played"]]
-    out = out.merge(target.assign(game_date=target["game_date"].astype(out["game_date"].dtype)),
-                    on=["game_date", "player_id", "game_id"], how="left")
-    flags = [c for c in ("window_games_held_back", "history_complete") if c in out]  # set by the assets
-    return out[keys + ["season", "game_id", "team_abbr", "opponent_abbr", "is_bootstrap", *[
-        c for c in FEATURES if c not in ("is_home",)], "is_home", "completeness_pct", *flags, "points", "minutes_played"]]
+    out = out.merge(
+        target.assign(game_date=target["game_date"].astype(out["game_date"].dtype)),
+        on=["game_date", "player_id", "game_id"],
+        how="left",
+    )
+    flags = [
+        c for c in ("window_games_held_back", "history_complete") if c in out
+    ]  # set by the assets
+    return out[
+        keys
+        + [
+            "season",
+            "game_id",
+            "team_abbr",
+            "opponent_abbr",
+            "is_bootstrap",
+            *[c for c in FEATURES if c not in ("is_home",)],
+            "is_home",
+            "completeness_pct",
+            *flags,
+            "points",
+            "minutes_played",
+        ]
+    ]
 
 
 @dataclass(frozen=True)
@@ -70,34 +138,65 @@ def split_by_date(rows: pd.DataFrame, valid_share: float = 0.1) -> Split:
     put in (date, player, game) order first: row subsampling depends on row order, and the
     warehouse returns rows in the order parallel writers inserted them, so without it the same
     rows could train a different model."""
-    played = rows[rows["minutes_played"] > 0].sort_values(["game_date", "player_id", "game_id"], kind="stable")
+    played = rows[rows["minutes_played"] > 0].sort_values(
+        ["game_date", "player_id", "game_id"], kind="stable"
+    )
     test_season = int(played["season"].max())
     history = played[(played["season"] < test_season) & ~played["is_bootstrap"].astype(bool)]
     dates = np.sort(history["game_date"].unique())
     if len(dates) < 10:
-        raise ValueError(f"too little history before season {test_season} to train ({len(dates)} dates)")
+        raise ValueError(
+            f"too little history before season {test_season} to train ({len(dates)} dates)"
+        )
     cut = dates[int(len(dates) * (1 - valid_share))]
-    return Split(train=history[history["game_date"] < cut], valid=history[history["game_date"] >= cut],
-                 test=played[played["season"] == test_season], test_season=test_season)
+    return Split(
+        train=history[history["game_date"] < cut],
+        valid=history[history["game_date"] >= cut],
+        test=played[played["season"] == test_season],
+        test_season=test_season,
+    )
 
 
 def matrix(rows: pd.DataFrame) -> np.ndarray:
     return rows[FEATURES].astype("float64").to_numpy()
 
 
-DEFAULT_PARAMS = {"learning_rate": 0.03, "max_depth": 4, "min_child_weight": 50, "subsample": 0.8,
-                  "colsample_bytree": 0.8, "reg_lambda": 1.0, "seed": 7}
+DEFAULT_PARAMS = {
+    "learning_rate": 0.03,
+    "max_depth": 4,
+    "min_child_weight": 50,
+    "subsample": 0.8,
+    "colsample_bytree": 0.8,
+    "reg_lambda": 1.0,
+    "seed": 7,
+}
 DEFAULT_ROUNDS, EARLY_STOPPING_ROUNDS = 1500, 50
 
 
 def train(split: Split, params: dict | None = None, rounds: int = DEFAULT_ROUNDS) -> xgb.Booster:
     """An XGBoost booster on the training rows (absolute error), early-stopped on the validation
     slice; seeded and single-threaded-deterministic (``hist``)."""
-    train_m = xgb.DMatrix(matrix(split.train), label=split.train["points"].astype(float), feature_names=FEATURES)
-    valid_m = xgb.DMatrix(matrix(split.valid), label=split.valid["points"].astype(float), feature_names=FEATURES)
-    config = {"objective": "reg:absoluteerror", "tree_method": "hist", "nthread": 2, **DEFAULT_PARAMS, **(params or {})}
-    return xgb.train(config, train_m, num_boost_round=rounds, evals=[(valid_m, "valid")],
-                     early_stopping_rounds=EARLY_STOPPING_ROUNDS, verbose_eval=False)
+    train_m = xgb.DMatrix(
+        matrix(split.train), label=split.train["points"].astype(float), feature_names=FEATURES
+    )
+    valid_m = xgb.DMatrix(
+        matrix(split.valid), label=split.valid["points"].astype(float), feature_names=FEATURES
+    )
+    config = {
+        "objective": "reg:absoluteerror",
+        "tree_method": "hist",
+        "nthread": 2,
+        **DEFAULT_PARAMS,
+        **(params or {}),
+    }
+    return xgb.train(
+        config,
+        train_m,
+        num_boost_round=rounds,
+        evals=[(valid_m, "valid")],
+        early_stopping_rounds=EARLY_STOPPING_ROUNDS,
+        verbose_eval=False,
+    )
 
 
 def predict(booster: xgb.Booster, rows: pd.DataFrame) -> pd.Series:
@@ -105,14 +204,21 @@ def predict(booster: xgb.Booster, rows: pd.DataFrame) -> pd.Series:
     a player who rarely scores, and a negative points prediction is never better than 0."""
     best = getattr(booster, "best_iteration", None)
     window = (0, best + 1) if best is not None else (0, 0)
-    values = booster.predict(xgb.DMatrix(matrix(rows), feature_names=FEATURES), iteration_range=window)
+    values = booster.predict(
+        xgb.DMatrix(matrix(rows), feature_names=FEATURES), iteration_range=window
+    )
     return pd.Series(values, index=rows.index).clip(lower=0.0)
 
 
 def scores(actual: pd.Series, predicted: pd.Series) -> dict[str, float]:
     err = (predicted - actual).abs()
-    return {"n_rows": int(len(err)), "mae": float(err.mean()), "rmse": float(np.sqrt(((predicted - actual) ** 2).mean())),
-            "within_3_pct": float((err <= 3).mean() * 100), "within_5_pct": float((err <= 5).mean() * 100)}
+    return {
+        "n_rows": int(len(err)),
+        "mae": float(err.mean()),
+        "rmse": float(np.sqrt(((predicted - actual) ** 2).mean())),
+        "within_3_pct": float((err <= 3).mean() * 100),
+        "within_5_pct": float((err <= 5).mean() * 100),
+    }
 
 
 def evaluation_rows(test: pd.DataFrame) -> pd.DataFrame:
@@ -123,15 +229,26 @@ def evaluation_rows(test: pd.DataFrame) -> pd.DataFrame:
 def evaluate(model: xgb.Booster, split: Split) -> pd.DataFrame:
     """One row per (population, predictor): the model and every baseline on exactly the same rows."""
     rows = evaluation_rows(split.test)
-    predictions = {"model": predict(model, rows),
-                   **{name: f(rows) for name, f in BASELINES.items()}}
-    populations = {"all_played": rows.index, "rotation": rows.index[rows["minutes_l10"] >= ROTATION_MINUTES_L10]}
+    predictions = {
+        "model": predict(model, rows),
+        **{name: f(rows) for name, f in BASELINES.items()},
+    }
+    populations = {
+        "all_played": rows.index,
+        "rotation": rows.index[rows["minutes_l10"] >= ROTATION_MINUTES_L10],
+    }
     out = []
     for population, index in populations.items():
         actual = rows.loc[index, "points"].astype(float)
         for predictor, predicted in predictions.items():
-            out.append({"test_season": split.test_season, "population": population, "predictor": predictor,
-                        **scores(actual, predicted.loc[index].astype(float))})
+            out.append(
+                {
+                    "test_season": split.test_season,
+                    "population": population,
+                    "predictor": predictor,
+                    **scores(actual, predicted.loc[index].astype(float)),
+                }
+            )
     return pd.DataFrame(out)
 
 
@@ -144,13 +261,17 @@ def improvement_over(evaluation: pd.DataFrame, baseline: str) -> dict[str, float
 PREDICTION_KEYS = ["game_date", "player_id", "season", "game_id", "team_abbr", "opponent_abbr"]
 
 
-def predictions(booster: xgb.Booster, rows: pd.DataFrame, version: str, trained_through: str) -> pd.DataFrame:
+def predictions(
+    booster: xgb.Booster, rows: pd.DataFrame, version: str, trained_through: str
+) -> pd.DataFrame:
     """Predicted points for every feature row; actual points and the error once played. A date
     on or before ``trained_through`` (the last training or validation date) is in-sample."""
     out = rows[PREDICTION_KEYS].copy()
     out["model_version"] = version
     out["in_training_period"] = pd.to_datetime(rows["game_date"]) <= pd.Timestamp(trained_through)
-    out["predicted_points"] = predict(booster, rows).astype(float) if len(rows) else pd.Series(dtype=float)
+    out["predicted_points"] = (
+        predict(booster, rows).astype(float) if len(rows) else pd.Series(dtype=float)
+    )
     out["actual_points"] = rows["points"]
     out["minutes_played"] = rows["minutes_played"]
     played = rows["minutes_played"] > 0
@@ -174,24 +295,41 @@ def error_breakdown(model: xgb.Booster, split: Split) -> pd.DataFrame:
     """Model and last-10 MAE on the evaluation rows by the player's last-10 minutes band and by the
     points actually scored (the latter shows where the error sits, it is not a pre-game split)."""
     rows = evaluation_rows(split.test)
-    errors = pd.DataFrame({"model": (predict(model, rows) - rows["points"]).abs(),
-                           "last_10_avg": (rows["points_l10"] - rows["points"]).abs()})
+    errors = pd.DataFrame(
+        {
+            "model": (predict(model, rows) - rows["points"]).abs(),
+            "last_10_avg": (rows["points_l10"] - rows["points"]).abs(),
+        }
+    )
     out = []
-    for by, values, bands in (("minutes_l10", rows["minutes_l10"], MINUTES_BANDS),
-                              ("actual_points", rows["points"].astype(float), POINTS_BANDS)):
+    for by, values, bands in (
+        ("minutes_l10", rows["minutes_l10"], MINUTES_BANDS),
+        ("actual_points", rows["points"].astype(float), POINTS_BANDS),
+    ):
         band = pd.cut(values, bands, right=False)
         for interval, group in errors.groupby(band, observed=True):
-            out.append({"by": by, "band": f"[{interval.left:g}, {interval.right:g})", "n_rows": len(group),
-                        "model_mae": float(group["model"].mean()), "last_10_mae": float(group["last_10_avg"].mean())})
+            out.append(
+                {
+                    "by": by,
+                    "band": f"[{interval.left:g}, {interval.right:g})",
+                    "n_rows": len(group),
+                    "model_mae": float(group["model"].mean()),
+                    "last_10_mae": float(group["last_10_avg"].mean()),
+                }
+            )
     return pd.DataFrame(out)
 
 
 def markdown(frame: pd.DataFrame, digits: int = 3) -> str:
     """A frame as a markdown table (pandas' ``to_markdown`` needs ``tabulate``)."""
+
     def cell(v):
         return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    lines += [
+        "| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)
+    ]
     return "\n".join(lines)
 
 
@@ -215,7 +353,9 @@ class ModelCard:
     features: list[str] = field(default_factory=lambda: list(FEATURES))
     hyperparameters: dict = field(default_factory=dict)
     metrics: list[dict] = field(default_factory=list)
-    dates_left_out: dict[str, str] = field(default_factory=dict)  # date -> why its feature rows were not used
+    dates_left_out: dict[str, str] = field(
+        default_factory=dict
+    )  # date -> why its feature rows were not used
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=2, default=str).encode()

@@ -44,8 +44,20 @@ def population(players: pd.DataFrame, dates) -> pd.DataFrame:
     A player listed by two teams on one date (traded that day, DNP on both rosters) keeps the
     game he played in, else the later game."""
     rows = players[players["game_date"].isin(_dates(dates))]
-    cols = ["game_date", "player_id", "player_name", "season", "game_id", "team_abbr", "opponent_abbr", "is_home"]
-    rows = rows.sort_values(["game_date", "player_id", "minutes_played", "game_id"], ascending=[True, True, False, False])
+    cols = [
+        "game_date",
+        "player_id",
+        "player_name",
+        "season",
+        "game_id",
+        "team_abbr",
+        "opponent_abbr",
+        "is_home",
+    ]
+    rows = rows.sort_values(
+        ["game_date", "player_id", "minutes_played", "game_id"],
+        ascending=[True, True, False, False],
+    )
     out = rows.drop_duplicates(["game_date", "player_id"])[cols]
     return out.reset_index(drop=True)
 
@@ -61,7 +73,9 @@ def _player_game_running(players: pd.DataFrame) -> pd.DataFrame:
     p["minutes_l10"] = windows.grouped(g, "minutes_played", 10, "mean")
     for col in ("fga", "fta", "fg3a"):
         p[f"{col}_l10"] = windows.grouped(g, col, 10, "mean")
-    p["points_per_minute_l10"] = windows.grouped(g, "points", 10, "sum") / windows.grouped(g, "minutes_played", 10, "sum")
+    p["points_per_minute_l10"] = windows.grouped(g, "points", 10, "sum") / windows.grouped(
+        g, "minutes_played", 10, "sum"
+    )
     p["games_played_season"] = g.cumcount() + 1
     p["points_season"] = g["points"].cumsum() / p["games_played_season"]
     p["usage_season"] = g["usage_rate"].expanding().mean().reset_index(level=[0, 1], drop=True)
@@ -81,8 +95,20 @@ def _player_game_running(players: pd.DataFrame) -> pd.DataFrame:
     return p
 
 
-ROLLING_COLUMNS = ["points_l5", "points_l10", "points_season", "points_std_l10", "minutes_l10", "usage_l5",
-                   "usage_l10", "usage_season", "fga_l10", "fta_l10", "fg3a_l10", "points_per_minute_l10"]
+ROLLING_COLUMNS = [
+    "points_l5",
+    "points_l10",
+    "points_season",
+    "points_std_l10",
+    "minutes_l10",
+    "usage_l5",
+    "usage_l10",
+    "usage_season",
+    "fga_l10",
+    "fta_l10",
+    "fg3a_l10",
+    "points_per_minute_l10",
+]
 
 
 def player_rolling_stats(players: pd.DataFrame, dates) -> pd.DataFrame:
@@ -92,7 +118,10 @@ def player_rolling_stats(players: pd.DataFrame, dates) -> pd.DataFrame:
     running = _player_game_running(players)
     keep = ROLLING_COLUMNS + ["games_played_season", "cum_back_to_backs", "last_game_date", "_row"]
     now = windows.asof_before(pop, "game_date", running, PLAYER_KEY, keep)
-    pop["_d7"], pop["_d14"] = pop["game_date"] - pd.Timedelta(days=7), pop["game_date"] - pd.Timedelta(days=14)
+    pop["_d7"], pop["_d14"] = (
+        pop["game_date"] - pd.Timedelta(days=7),
+        pop["game_date"] - pd.Timedelta(days=14),
+    )
     before7 = windows.asof_before(pop, "_d7", running, PLAYER_KEY, ["games_played_season"])
     before14 = windows.asof_before(pop, "_d14", running, PLAYER_KEY, ["cum_back_to_backs"])
     out = pop.drop(columns=["_d7", "_d14"])
@@ -106,18 +135,25 @@ def player_rolling_stats(players: pd.DataFrame, dates) -> pd.DataFrame:
     out["games_last_7_days"] = (games - before7["games_played_season"].fillna(0)).astype("int64")
     # the minutes of exactly those games, summed on their own (a difference of season cumulative
     # sums would carry rounding from every earlier game of the season)
-    out["minutes_last_7_days"] = windows.tail_sum(running["minutes_played"].to_numpy(), now["_row"].to_numpy(),
-                                                  out["games_last_7_days"].to_numpy())
-    out["back_to_backs_last_14_days"] = (now["cum_back_to_backs"].fillna(0)
-                                         - before14["cum_back_to_backs"].fillna(0)).astype("int64")
+    out["minutes_last_7_days"] = windows.tail_sum(
+        running["minutes_played"].to_numpy(),
+        now["_row"].to_numpy(),
+        out["games_last_7_days"].to_numpy(),
+    )
+    out["back_to_backs_last_14_days"] = (
+        now["cum_back_to_backs"].fillna(0) - before14["cum_back_to_backs"].fillna(0)
+    ).astype("int64")
     return out.reset_index(drop=True)
 
 
 def primary_zone(paint_rate: pd.Series, mid_rate: pd.Series, three_rate: pd.Series) -> pd.Series:
     """paint if paint rate >= 40, else perimeter if three rate >= 40, else mid_range if mid rate
     >= 35, else balanced; NULL without shot data."""
-    zone = np.select([paint_rate >= 40, three_rate >= 40, mid_rate >= 35], ["paint", "perimeter", "mid_range"],
-                     "balanced")
+    zone = np.select(
+        [paint_rate >= 40, three_rate >= 40, mid_rate >= 35],
+        ["paint", "perimeter", "mid_range"],
+        "balanced",
+    )
     return pd.Series(zone, index=paint_rate.index, dtype=object).where(paint_rate.notna(), None)
 
 
@@ -127,7 +163,9 @@ def player_shot_zone_analysis(players: pd.DataFrame, dates) -> pd.DataFrame:
     pop = population(players, dates)
     running = _player_game_running(players)
     sums = [f"{z}_{k}_l10" for z in ZONES for k in ("attempts", "makes")]
-    now = windows.asof_before(pop, "game_date", running, PLAYER_KEY, sums + ["shot_games_l10", "games_played_season"])
+    now = windows.asof_before(
+        pop, "game_date", running, PLAYER_KEY, sums + ["shot_games_l10", "games_played_season"]
+    )
     out = pop[["game_date", "player_id", "season", "game_id", "team_abbr", "opponent_abbr"]].copy()
     out["is_bootstrap"] = is_bootstrap(out["game_date"], out["season"], season_starts(players))
     out["games_in_window"] = now["games_played_season"].fillna(0).clip(upper=10).astype("int64")
@@ -143,7 +181,9 @@ def player_shot_zone_analysis(players: pd.DataFrame, dates) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _team_game_running(team: pd.DataFrame, players: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _team_game_running(
+    team: pd.DataFrame, players: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per team-game running window sums, per-date league cumulative zone sums)."""
     zone_cols = [f"{z}_{k}" for z in ZONES for k in ("attempts", "makes")]
     shot = players[players["has_shot_data"]]
@@ -158,39 +198,68 @@ def _team_game_running(team: pd.DataFrame, players: pd.DataFrame) -> tuple[pd.Da
         t[f"opp_{col}_l15"] = windows.grouped(g, f"_opp_{col}", 15, "sum")
     t["shot_games_l15"] = windows.grouped(g, "_shot_game", 15, "sum")
     t["games_l15"] = windows.grouped(g, "points", 15, "count")
-    t["defensive_rating_l15"] = 100 * windows.grouped(g, "opponent_points", 15, "sum") / windows.grouped(g, "possessions", 15, "sum")
+    t["defensive_rating_l15"] = (
+        100
+        * windows.grouped(g, "opponent_points", 15, "sum")
+        / windows.grouped(g, "possessions", 15, "sum")
+    )
     t["pace_l15"] = windows.grouped(g, "pace", 15, "mean")
     t["pace_l10"] = windows.grouped(g, "pace", 10, "mean")
-    t["offensive_rating_l10"] = 100 * windows.grouped(g, "points", 10, "sum") / windows.grouped(g, "possessions", 10, "sum")
+    t["offensive_rating_l10"] = (
+        100 * windows.grouped(g, "points", 10, "sum") / windows.grouped(g, "possessions", 10, "sum")
+    )
     t["window_start"] = g["game_date"].shift(14).fillna(g["game_date"].transform("min"))
     league = shot.groupby(["season", "game_date"])[zone_cols].sum().astype(float).sort_index()
     league = league.groupby(level="season").cumsum().add_prefix("league_cum_").reset_index()
     return t, league
 
 
-def team_defense_zone_analysis(team: pd.DataFrame, players: pd.DataFrame, schedule: pd.DataFrame,
-                               dates) -> pd.DataFrame:
+def team_defense_zone_analysis(
+    team: pd.DataFrame, players: pd.DataFrame, schedule: pd.DataFrame, dates
+) -> pd.DataFrame:
     """As of each date D, per team scheduled in a real game on D: over its last 15 games before D
     in the same season, opponents' FG% by zone minus the league's FG% by zone over the same dates
     (percentage points; positive = weak defense), defensive rating (points allowed per 100
     possessions), pace over 15 and 10 games and offensive rating over 10."""
     days = _dates(dates)
     games = schedule[schedule["is_nba_game"] & schedule["game_date"].isin(days)]
-    pop = pd.concat([
-        games.assign(team_abbr=games["home_team_abbr"], opponent_abbr=games["away_team_abbr"], is_home=True),
-        games.assign(team_abbr=games["away_team_abbr"], opponent_abbr=games["home_team_abbr"], is_home=False),
-    ])[["game_date", "season", "game_id", "team_abbr", "opponent_abbr", "is_home"]]
+    pop = pd.concat(
+        [
+            games.assign(
+                team_abbr=games["home_team_abbr"],
+                opponent_abbr=games["away_team_abbr"],
+                is_home=True,
+            ),
+            games.assign(
+                team_abbr=games["away_team_abbr"],
+                opponent_abbr=games["home_team_abbr"],
+                is_home=False,
+            ),
+        ]
+    )[["game_date", "season", "game_id", "team_abbr", "opponent_abbr", "is_home"]]
     pop = pop.sort_values(["game_date", "team_abbr"]).reset_index(drop=True)
     running, league = _team_game_running(team, players)
     zone_cols = [f"{z}_{k}" for z in ZONES for k in ("attempts", "makes")]
-    keep = ([f"opp_{c}_l15" for c in zone_cols] + ["shot_games_l15", "games_l15", "defensive_rating_l15",
-            "pace_l15", "pace_l10", "offensive_rating_l10", "window_start"])
+    keep = [f"opp_{c}_l15" for c in zone_cols] + [
+        "shot_games_l15",
+        "games_l15",
+        "defensive_rating_l15",
+        "pace_l15",
+        "pace_l10",
+        "offensive_rating_l10",
+        "window_start",
+    ]
     now = windows.asof_before(pop, "game_date", running, TEAM_KEY, keep)
     pop["_window_start"] = now["window_start"]
     league_cols = [f"league_cum_{c}" for c in zone_cols]
     lg_end = windows.asof_before(pop, "game_date", league, ["season"], league_cols)
-    lg_start = windows.asof_before(pop.assign(_window_start=pop["_window_start"].fillna(pop["game_date"])), "_window_start",
-                     league, ["season"], league_cols)
+    lg_start = windows.asof_before(
+        pop.assign(_window_start=pop["_window_start"].fillna(pop["game_date"])),
+        "_window_start",
+        league,
+        ["season"],
+        league_cols,
+    )
     out = pop.drop(columns=["_window_start"])
     out["is_bootstrap"] = is_bootstrap(out["game_date"], out["season"], season_starts(players))
     out["games_in_window"] = now["games_l15"].fillna(0).astype("int64")
@@ -213,31 +282,49 @@ def team_defense_zone_analysis(team: pd.DataFrame, players: pd.DataFrame, schedu
 def games_before(players: pd.DataFrame, player_id: int, day: date, season: int) -> pd.DataFrame:
     """The player's played games strictly before ``day`` in ``season``, oldest first: the naive,
     row-by-row definition the leakage check recomputes against."""
-    p = players[(players["player_id"] == player_id) & (players["season"] == season)
-                & (players["game_date"] < pd.Timestamp(day)) & (players["minutes_played"] > 0)]
+    p = players[
+        (players["player_id"] == player_id)
+        & (players["season"] == season)
+        & (players["game_date"] < pd.Timestamp(day))
+        & (players["minutes_played"] > 0)
+    ]
     return p.sort_values("game_date")
 
 
-def naive_rolling_row(players: pd.DataFrame, player_id: int, day: date, season: int) -> dict[str, float | None]:
+def naive_rolling_row(
+    players: pd.DataFrame, player_id: int, day: date, season: int
+) -> dict[str, float | None]:
     """Rolling statistics of one (player, D) recomputed by filtering, for the leakage check."""
     p = games_before(players, player_id, day, season)
     last10, last5 = p.tail(10), p.tail(5)
 
     def mean(s):
         return float(s.mean()) if len(s) else None
+
     recent = p[p["game_date"] >= pd.Timestamp(day) - timedelta(days=7)]
     return {
-        "games_played_season": len(p), "points_l5": mean(last5["points"]), "points_l10": mean(last10["points"]),
-        "points_season": mean(p["points"]), "minutes_l10": mean(last10["minutes_played"]),
-        "usage_l10": mean(last10["usage_rate"]), "games_last_7_days": len(recent),
+        "games_played_season": len(p),
+        "points_l5": mean(last5["points"]),
+        "points_l10": mean(last10["points"]),
+        "points_season": mean(p["points"]),
+        "minutes_l10": mean(last10["minutes_played"]),
+        "usage_l10": mean(last10["usage_rate"]),
+        "games_last_7_days": len(recent),
         "minutes_last_7_days": float(recent["minutes_played"].sum()),
-        "days_since_last_game": (pd.Timestamp(day) - p["game_date"].iloc[-1]).days if len(p) else None,
+        "days_since_last_game": (pd.Timestamp(day) - p["game_date"].iloc[-1]).days
+        if len(p)
+        else None,
     }
 
 
-def naive_zone_rates(players: pd.DataFrame, player_id: int, day: date, season: int) -> dict[str, float | None]:
+def naive_zone_rates(
+    players: pd.DataFrame, player_id: int, day: date, season: int
+) -> dict[str, float | None]:
     """Zone rates of one (player, D) over the last 10 played games before D, by filtering."""
     last10 = games_before(players, player_id, day, season).tail(10)
     shot = last10[last10["has_shot_data"]]
     total = float(sum(shot[f"{z}_attempts"].sum() for z in ZONES))
-    return {f"{z}_rate": (float(shot[f"{z}_attempts"].sum()) / total * 100 if total else None) for z in ZONES}
+    return {
+        f"{z}_rate": (float(shot[f"{z}_attempts"].sum()) / total * 100 if total else None)
+        for z in ZONES
+    }

@@ -84,14 +84,25 @@ def grouped(g, col: str, n: int, how: str = "mean") -> pd.Series:
     return rolling(g[col].obj, g[col].ngroup(), n, how)
 
 
-def asof_before(left: pd.DataFrame, on: str, right: pd.DataFrame, by: list[str], cols: list[str]) -> pd.DataFrame:
+def asof_before(
+    left: pd.DataFrame, on: str, right: pd.DataFrame, by: list[str], cols: list[str]
+) -> pd.DataFrame:
     """``left`` (same index and order) with ``cols`` of the latest ``right`` row of the same ``by``
     whose ``game_date`` is strictly before ``left[on]`` (NaN where there is none)."""
     r = right[by + ["game_date"] + cols].rename(columns={"game_date": "_right_date"})
     r = r.assign(_right_date=r["_right_date"].astype("datetime64[ns]")).sort_values("_right_date")
-    keyed = left.assign(_left_date=left[on].astype("datetime64[ns]"), _position=np.arange(len(left)))
-    out = pd.merge_asof(keyed.sort_values("_left_date"), r, left_on="_left_date", right_on="_right_date", by=by,
-                        allow_exact_matches=False, direction="backward")
+    keyed = left.assign(
+        _left_date=left[on].astype("datetime64[ns]"), _position=np.arange(len(left))
+    )
+    out = pd.merge_asof(
+        keyed.sort_values("_left_date"),
+        r,
+        left_on="_left_date",
+        right_on="_right_date",
+        by=by,
+        allow_exact_matches=False,
+        direction="backward",
+    )
     out = out.sort_values("_position").drop(columns=["_left_date", "_right_date", "_position"])
     out.index = left.index
     return out
@@ -102,7 +113,9 @@ def tail_sum(values: np.ndarray, end: np.ndarray, length: np.ndarray) -> np.ndar
     ``end`` may be NaN where ``length`` is 0."""
     values = np.asarray(values, dtype="float64")
     length = np.asarray(length, dtype="int64")
-    end = np.where(length > 0, np.nan_to_num(np.asarray(end, dtype="float64"), nan=0.0), 0).astype("int64")
+    end = np.where(length > 0, np.nan_to_num(np.asarray(end, dtype="float64"), nan=0.0), 0).astype(
+        "int64"
+    )
     total = np.zeros(len(end))
     for k in range(int(length.max(initial=0)) - 1, -1, -1):
         ok = k < length

@@ -24,7 +24,9 @@ def fresh_instance() -> None:
     os.environ["NBA_DUCKDB_PATH"] = str(scratch / "warehouse.duckdb")
     os.environ["NBA_MODEL_DIR"] = str(scratch / "models")
     (scratch / "home").mkdir()
-    (scratch / "home" / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
+    (scratch / "home" / "dagster.yaml").write_text(
+        (PROJECT / "dagster_home" / "dagster.yaml").read_text()
+    )
 
 
 def step_seconds(instance) -> dict[str, float]:
@@ -42,8 +44,10 @@ def run(end: str | None, workers: int, model: str):
     import subprocess
 
     fresh_instance()
-    code = (f"import sys; sys.path.insert(0, {str(PROJECT)!r}); "
-            f"from benchmarks.backfill_benchmark import measure; measure({end!r}, {workers}, {model!r})")
+    code = (
+        f"import sys; sys.path.insert(0, {str(PROJECT)!r}); "
+        f"from benchmarks.backfill_benchmark import measure; measure({end!r}, {workers}, {model!r})"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])
@@ -63,12 +67,19 @@ def measure(end: str | None, workers: int, model: str) -> None:
         report = backfill(instance, end=end, workers=workers, model=model)
         seconds = time.perf_counter() - started
         steps = step_seconds(instance)
-    tables = sorted([*defs.resolve_job_def("daily_refresh").asset_layer.executable_asset_keys, MODEL_EVALUATION],
-                    key=lambda k: k.to_user_string())
+    tables = sorted(
+        [
+            *defs.resolve_job_def("daily_refresh").asset_layer.executable_asset_keys,
+            MODEL_EVALUATION,
+        ],
+        key=lambda k: k.to_user_string(),
+    )
     rows = table_rows(tables)
     total = sum(r or 0 for r in rows.values())
-    print(f"partitions: {len(report.keys)} ({report.keys[0]} .. {report.keys[-1]})  workers: {workers}  "
-          f"runs: {report.runs}  errors: {len(report.errors)}")
+    print(
+        f"partitions: {len(report.keys)} ({report.keys[0]} .. {report.keys[-1]})  workers: {workers}  "
+        f"runs: {report.runs}  errors: {len(report.errors)}"
+    )
     for note in report.notes:
         print(f"  note: {note}")
     print("| table | rows |\n|---|---|")
@@ -77,29 +88,39 @@ def measure(end: str | None, workers: int, model: str) -> None:
     print("| step (asset or check) | seconds, summed over runs |\n|---|---|")
     for step, s in steps.items():
         print(f"| {step} | {s:.1f} |")
-    print(f"RESULT seconds={seconds:.1f} partitions={len(report.keys)} rows={total} "
-          f"partitions_per_s={len(report.keys) / seconds:.2f} rows_per_s={total / seconds:,.0f}")
+    print(
+        f"RESULT seconds={seconds:.1f} partitions={len(report.keys)} rows={total} "
+        f"partitions_per_s={len(report.keys) / seconds:.2f} rows_per_s={total / seconds:,.0f}"
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--scaling", action="store_true", help="tables only, over 1, 2 and all seasons")
+    parser.add_argument(
+        "--scaling", action="store_true", help="tables only, over 1, 2 and all seasons"
+    )
     args = parser.parse_args()
     if not args.scaling:
         print(run(None, args.workers, "auto"))
         sys.exit(0)
     sys.path.insert(0, str(PROJECT))
+    from datetime import date
+
     from basketball.calendar import season_of
     from resources.raw_source import RawSource, default_raw_dir
-    from datetime import date
 
     keys = [d.isoformat() for d in RawSource(raw_dir=default_raw_dir()).game_dates()]
     seasons = sorted({season_of(date.fromisoformat(k)) for k in keys})
-    print("| seasons | partitions | rows | wall time | partitions/s | rows/s |\n|---|---|---|---|---|---|")
+    print(
+        "| seasons | partitions | rows | wall time | partitions/s | rows/s |\n|---|---|---|---|---|---|"
+    )
     for n in range(1, len(seasons) + 1):
         end = max(k for k in keys if season_of(date.fromisoformat(k)) <= seasons[n - 1])
         result = run(end, args.workers, "keep").strip().splitlines()[-1]
         fields = dict(f.split("=") for f in result.split()[1:])
-        print(f"| {n} (through {end}) | {fields['partitions']} | {fields['rows']} | {fields['seconds']} s | "
-              f"{fields['partitions_per_s']} | {fields['rows_per_s']} |", flush=True)
+        print(
+            f"| {n} (through {end}) | {fields['partitions']} | {fields['rows']} | {fields['seconds']} s | "
+            f"{fields['partitions_per_s']} | {fields['rows_per_s']} |",
+            flush=True,
+        )

@@ -17,9 +17,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from basketball import model  # noqa: E402
 from resources.warehouse import default_duckdb_path  # noqa: E402
 
-TABLES = ["nba_precompute.player_rolling_stats", "nba_precompute.player_composite_factors",
-          "nba_precompute.player_shot_zone_analysis", "nba_precompute.team_defense_zone_analysis",
-          "nba_analytics.player_game_summary", "nba_analytics.team_offense_game_summary"]
+TABLES = [
+    "nba_precompute.player_rolling_stats",
+    "nba_precompute.player_composite_factors",
+    "nba_precompute.player_shot_zone_analysis",
+    "nba_precompute.team_defense_zone_analysis",
+    "nba_analytics.player_game_summary",
+    "nba_analytics.team_offense_game_summary",
+]
 
 if __name__ == "__main__":
     with duckdb.connect(default_duckdb_path(), read_only=True) as conn:
@@ -28,10 +33,14 @@ if __name__ == "__main__":
     split = model.split_by_date(rows)
     started = time.perf_counter()
     booster = model.train(split)
-    print(f"train {len(split.train)} rows, valid {len(split.valid)}, test season {split.test_season}: "
-          f"{time.perf_counter() - started:.1f} s, best iteration {booster.best_iteration}")
+    print(
+        f"train {len(split.train)} rows, valid {len(split.valid)}, test season {split.test_season}: "
+        f"{time.perf_counter() - started:.1f} s, best iteration {booster.best_iteration}"
+    )
     table = model.evaluate(booster, split)
     print(table.to_string(index=False))
     for population, rows_ in table.groupby("population"):
         mae = rows_.set_index("predictor")["mae"]
-        print(f"{population}: model MAE {100 * (1 - mae['model'] / mae['last_10_avg']):.2f}% below last_10_avg")
+        print(
+            f"{population}: model MAE {100 * (1 - mae['model'] / mae['last_10_avg']):.2f}% below last_10_avg"
+        )

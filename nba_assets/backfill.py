@@ -32,17 +32,20 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from basketball.calendar import season_of
 from nba_assets import keys as asset_keys
 from nba_assets.definitions import RESOURCES, defs
 from nba_assets.gating import UpstreamCheckFailed
-from basketball.calendar import season_of
 from nba_assets.partitions import known_dates, register_game_dates
 from resources.dagster_internals import latest_materialization_ids
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 PID_TAG = "nba/pid"
 MIN_KEYS_PER_WORKER = 60  # below this a second process costs more than it saves
-OUTCOMES = (UpstreamCheckFailed.__name__, "DagsterAssetCheckFailedError")  # a held-back date, not a crash
+OUTCOMES = (
+    UpstreamCheckFailed.__name__,
+    "DagsterAssetCheckFailedError",
+)  # a held-back date, not a crash
 
 
 @dataclass
@@ -77,8 +80,12 @@ def _run(job, instance, first: str, last: str, selection) -> dg.ExecuteInProcess
     tags = {"nba/backfill": "cli", PID_TAG: str(os.getpid())}
     if selection is not None:
         assets = set(selection)
-        job = job.get_subset(asset_selection=assets,
-                             asset_check_selection=set(job.asset_layer.asset_graph.get_check_keys_for_assets(assets)))
+        job = job.get_subset(
+            asset_selection=assets,
+            asset_check_selection=set(
+                job.asset_layer.asset_graph.get_check_keys_for_assets(assets)
+            ),
+        )
     common = dict(instance=instance, raise_on_error=False)
     if first == last:
         return job.execute_in_process(partition_key=first, tags=tags, **common)
@@ -119,8 +126,14 @@ def stages(order: list[dg.AssetKey]) -> list[list[dg.AssetKey]]:
     return [s for s in ([k for k in order if k not in pre], pre) if s]
 
 
-def _stage_runs(report: BackfillReport, instance: dg.DagsterInstance, job, order: list[dg.AssetKey],
-                keys: list[str], workers: int) -> None:
+def _stage_runs(
+    report: BackfillReport,
+    instance: dg.DagsterInstance,
+    job,
+    order: list[dg.AssetKey],
+    keys: list[str],
+    workers: int,
+) -> None:
     """Each stage over ``keys``: one ranged run, or ``workers`` contiguous ranged runs in parallel processes."""
     chunks = season_chunks(keys, max(1, min(workers, len(keys) // MIN_KEYS_PER_WORKER)))
     if len(chunks) == 1:
@@ -145,8 +158,14 @@ def season_chunks(keys: list[str], parts: int) -> list[tuple[str, str]]:
         else:
             seasons.append([key])
     offsets = [sum(len(s) for s in seasons[:j]) for j in range(len(seasons) + 1)]
-    cuts = sorted({min(range(1, len(seasons)), key=lambda j: abs(offsets[j] - i * len(keys) / parts))
-                   for i in range(1, parts)} if len(seasons) > 1 else set())
+    cuts = sorted(
+        {
+            min(range(1, len(seasons)), key=lambda j: abs(offsets[j] - i * len(keys) / parts))
+            for i in range(1, parts)
+        }
+        if len(seasons) > 1
+        else set()
+    )
     bounds = [0, *cuts, len(seasons)]
     chunks = [[k for season in seasons[a:b] for k in season] for a, b in zip(bounds, bounds[1:])]
     return [(c[0], c[-1]) for c in chunks if c]
@@ -157,14 +176,17 @@ def _collect(report: BackfillReport, results) -> None:
         report.runs += 1
         report.errors.extend(errors)
         for key, partitions in materialized.items():
-            report.materialized.setdefault(dg.AssetKey.from_user_string(key), set()).update(partitions)
+            report.materialized.setdefault(dg.AssetKey.from_user_string(key), set()).update(
+                partitions
+            )
 
 
 def mark_killed_runs_failed(instance: dg.DagsterInstance) -> list[str]:
     """Runs of this command left STARTED by a process that no longer exists (killed): failed."""
     failed = []
-    for run in instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED],
-                                                       tags={"nba/backfill": "cli"})):
+    for run in instance.get_runs(
+        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED], tags={"nba/backfill": "cli"})
+    ):
         pid = int(run.tags.get(PID_TAG, "0") or 0)
         if pid and not _alive(pid):
             instance.report_run_failed(run, f"its process (PID {pid}) is gone: killed or crashed")
@@ -182,8 +204,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | None = None,
-             workers: int = 1, model: str = "auto") -> BackfillReport:
+def backfill(
+    instance: dg.DagsterInstance,
+    start: str | None = None,
+    end: str | None = None,
+    workers: int = 1,
+    model: str = "auto",
+) -> BackfillReport:
     register_game_dates(instance, RESOURCES["raw_source"].game_dates())
     killed = mark_killed_runs_failed(instance)
     all_keys = known_dates(instance)
@@ -198,9 +225,13 @@ def backfill(instance: dg.DagsterInstance, start: str | None = None, end: str | 
     order = [k for k in graph.toposorted_asset_keys if k in job.asset_layer.executable_asset_keys]
     started = time.perf_counter()
     _stage_runs(report, instance, job, order, keys, workers)
-    refreshed = _refresh_later_windows(report, instance, job, order, all_keys) if not report.errors else []
+    refreshed = (
+        _refresh_later_windows(report, instance, job, order, all_keys) if not report.errors else []
+    )
     if not report.errors:
-        _model_and_predictions(report, instance, all_keys, sorted(set(keys) | set(refreshed)), model)
+        _model_and_predictions(
+            report, instance, all_keys, sorted(set(keys) | set(refreshed)), model
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -212,8 +243,9 @@ def later_window_keys(range_keys: list[str], all_keys: list[str]) -> list[str]:
     return [k for k in all_keys if k > last and season_of(k) == season_of(last)]
 
 
-def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance, job, order,
-                           all_keys) -> list[str]:
+def _refresh_later_windows(
+    report: BackfillReport, instance: dg.DagsterInstance, job, order, all_keys
+) -> list[str]:
     """Rebuild the already-built pre-game dates after the range whose window reads the range
     (never-built dates stay unbuilt)."""
     later = later_window_keys(report.keys, all_keys)
@@ -230,8 +262,13 @@ def _refresh_later_windows(report: BackfillReport, instance: dg.DagsterInstance,
     return refreshed
 
 
-def _model_and_predictions(report: BackfillReport, instance: dg.DagsterInstance, all_keys: list[str],
-                           predict_keys: list[str], model: str) -> None:
+def _model_and_predictions(
+    report: BackfillReport,
+    instance: dg.DagsterInstance,
+    all_keys: list[str],
+    predict_keys: list[str],
+    model: str,
+) -> None:
     built = set(latest_materialization_ids(instance, asset_keys.FEATURE_ROWS, all_keys))
     trained = instance.get_latest_materialization_event(asset_keys.POINTS_MODEL) is not None
     if model == "keep" and not trained:
@@ -240,11 +277,16 @@ def _model_and_predictions(report: BackfillReport, instance: dg.DagsterInstance,
     if model == "train" or not trained:
         missing = [k for k in all_keys if k not in built]
         if missing:
-            report.notes.append(f"points model not trained: feature_rows never built for {len(missing)} dates "
-                                f"({missing[0]} ..); backfill every date first")
+            report.notes.append(
+                f"points model not trained: feature_rows never built for {len(missing)} dates "
+                f"({missing[0]} ..); backfill every date first"
+            )
             return
         result = defs.resolve_job_def("train_points_model").execute_in_process(
-            instance=instance, raise_on_error=False, tags={"nba/backfill": "cli", PID_TAG: str(os.getpid())})
+            instance=instance,
+            raise_on_error=False,
+            tags={"nba/backfill": "cli", PID_TAG: str(os.getpid())},
+        )
         _record(report, result)
         if not result.success:
             report.notes.append(_failure_message(result))
@@ -257,8 +299,9 @@ def _model_and_predictions(report: BackfillReport, instance: dg.DagsterInstance,
         result = _run(job, instance, first, last, None)
         _record(report, result)
         if not result.success:
-            report.notes.append(f"player_points_predictions {first}..{last} not built: "
-                                + _failure_message(result))
+            report.notes.append(
+                f"player_points_predictions {first}..{last} not built: " + _failure_message(result)
+            )
 
 
 def _message(error) -> str:
@@ -280,13 +323,23 @@ def _failure_message(result: dg.ExecuteInProcessResult) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--start", help="first partition (YYYY-MM-DD); default: the first game date")
+    parser.add_argument(
+        "--start", help="first partition (YYYY-MM-DD); default: the first game date"
+    )
     parser.add_argument("--end", help="last partition (YYYY-MM-DD); default: the last game date")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="parallel ranged runs over contiguous parts of the range (default: CPU count)")
-    parser.add_argument("--model", choices=("auto", "train", "keep"), default="auto",
-                        help="train the points model if never trained (auto), always (train) or never (keep); then "
-                             "predict the range with the current model")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="parallel ranged runs over contiguous parts of the range (default: CPU count)",
+    )
+    parser.add_argument(
+        "--model",
+        choices=("auto", "train", "keep"),
+        default="auto",
+        help="train the points model if never trained (auto), always (train) or never (keep); then "
+        "predict the range with the current model",
+    )
     args = parser.parse_args(argv)
     from nba_assets.summary import print_summary
 

@@ -18,43 +18,72 @@ from resources.warehouse import PARTITION_EXPR
 TABLE_KINDS = {"pandas", current().warehouse}
 # A derived table follows its upstream for the latest date once the upstream's blocking checks
 # passed (evaluated by the ``nba_automation`` sensor, stopped until turned on).
-FOLLOW_UPSTREAM = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+FOLLOW_UPSTREAM = (
+    dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+)
 
 
-def check_spec(asset: dg.AssetKey, name: str, description: str, blocking: bool,
-               reads: tuple = ()) -> dg.AssetCheckSpec:
+def check_spec(
+    asset: dg.AssetKey, name: str, description: str, blocking: bool, reads: tuple = ()
+) -> dg.AssetCheckSpec:
     """A check on ``asset``, partitioned like it (so the UI keeps check history per date), that
     also reads the same dates of the ``reads`` assets."""
-    return dg.AssetCheckSpec(name, asset=asset, description=description, blocking=blocking,
-                             partitions_def=GAME_DATES, additional_deps=list(reads))
+    return dg.AssetCheckSpec(
+        name,
+        asset=asset,
+        description=description,
+        blocking=blocking,
+        partitions_def=GAME_DATES,
+        additional_deps=list(reads),
+    )
 
 
-def emit_checks(context, specs: dict[str, dg.AssetCheckSpec], results: dict[str, dict[str, Outcome]],
-                held_back: dict[dg.AssetKey, set[str]] | None = None):
+def emit_checks(
+    context,
+    specs: dict[str, dg.AssetCheckSpec],
+    results: dict[str, dict[str, Outcome]],
+    held_back: dict[dg.AssetKey, set[str]] | None = None,
+):
     """Emit ``results`` per date; a date the checked asset held back passes (nothing to check).
     ``held_back``: those dates, when the step knows them (a check inside its asset's step);
     otherwise read from each date's latest materialization."""
     dates = list(context.partition_keys)
     if held_back is None:
-        held_back = {a: set(held_back_reasons(context.instance, a, dates)) for a in {s.asset_key for s in specs.values()}}
+        held_back = {
+            a: set(held_back_reasons(context.instance, a, dates))
+            for a in {s.asset_key for s in specs.values()}
+        }
     yield from emit_all(context, specs, results, held_back)
 
 
 def gate_spec(key: dg.AssetKey) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(GATE_CHECK, asset=key, blocking=True, partitions_def=GAME_DATES,
-                             description=GATE_DESCRIPTION)
+    return dg.AssetCheckSpec(
+        GATE_CHECK,
+        asset=key,
+        blocking=True,
+        partitions_def=GAME_DATES,
+        description=GATE_DESCRIPTION,
+    )
 
 
-def table_asset_args(key: dg.AssetKey, contract: dg.TableSchema, description: str,
-                     check_specs: Iterable[dg.AssetCheckSpec] = ()) -> dict:
+def table_asset_args(
+    key: dg.AssetKey,
+    contract: dg.TableSchema,
+    description: str,
+    check_specs: Iterable[dg.AssetCheckSpec] = (),
+) -> dict:
     """``@asset`` arguments for a warehouse table: its group (= key prefix = warehouse dataset),
     partitions, one run per backfill range, the partition expression and the column contract the
     IO manager enforces. Every table outside ``nba_raw`` (which the schedule pulls) follows its
     upstream (``FOLLOW_UPSTREAM``) and has the ``inputs_ready`` gate check."""
     raw = key.path[0] == keys.RAW
     return dict(
-        key=key, description=description, group_name=key.path[0], partitions_def=GAME_DATES,
-        backfill_policy=dg.BackfillPolicy.single_run(), kinds=TABLE_KINDS,
+        key=key,
+        description=description,
+        group_name=key.path[0],
+        partitions_def=GAME_DATES,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        kinds=TABLE_KINDS,
         automation_condition=None if raw else FOLLOW_UPSTREAM,
         metadata={"partition_expr": PARTITION_EXPR, "dagster/column_schema": contract},
         check_specs=[*([] if raw else [gate_spec(key)]), *check_specs],
@@ -75,20 +104,32 @@ def without_dates(frame: pd.DataFrame, dates: Iterable[str]) -> pd.DataFrame:
 
 def gate_results(context: dg.AssetExecutionContext, key: dg.AssetKey, held: dict[str, str]):
     """The ``inputs_ready`` result of every date being built: failed (ERROR) for a held-back date."""
-    outcomes = {d: Outcome(False, ERROR, _held_text(held[d]), {})
-                if d in held else Outcome(True, ERROR, "every input partition readable", {})
-                for d in context.partition_keys}
-    yield from emit_all(context, {GATE_CHECK: gate_spec(key)}, {GATE_CHECK: outcomes}, held_back={},
-                        only_failures=True)
+    outcomes = {
+        d: Outcome(False, ERROR, _held_text(held[d]), {})
+        if d in held
+        else Outcome(True, ERROR, "every input partition readable", {})
+        for d in context.partition_keys
+    }
+    yield from emit_all(
+        context,
+        {GATE_CHECK: gate_spec(key)},
+        {GATE_CHECK: outcomes},
+        held_back={},
+        only_failures=True,
+    )
 
 
 def _held_text(reason: str) -> str:
     return reason if reason.startswith("held back") else f"held back: {reason}"
 
 
-def report_per_date(context: dg.AssetExecutionContext, frame: pd.DataFrame,
-                    per_date: pd.DataFrame | None = None, held: dict[str, str] | None = None,
-                    **counts: Callable[[pd.DataFrame], int]) -> None:
+def report_per_date(
+    context: dg.AssetExecutionContext,
+    frame: pd.DataFrame,
+    per_date: pd.DataFrame | None = None,
+    held: dict[str, str] | None = None,
+    **counts: Callable[[pd.DataFrame], int],
+) -> None:
     """Attach each date's own row count, ``counts`` and the numeric columns of ``per_date``
     (indexed by ``YYYY-MM-DD``) to that date's materialization; a held-back date says why.
 
@@ -98,9 +139,14 @@ def report_per_date(context: dg.AssetExecutionContext, frame: pd.DataFrame,
     empty = frame.iloc[0:0]
     for key in context.partition_keys:
         rows = by_date.get(key, empty)
-        metadata = {"dagster/partition_row_count": len(rows), **{name: int(f(rows)) for name, f in counts.items()}}
+        metadata = {
+            "dagster/partition_row_count": len(rows),
+            **{name: int(f(rows)) for name, f in counts.items()},
+        }
         if per_date is not None and key in per_date.index:
-            metadata.update({name: float(v) for name, v in per_date.loc[key].items() if pd.notna(v)})
+            metadata.update(
+                {name: float(v) for name, v in per_date.loc[key].items() if pd.notna(v)}
+            )
         if held and key in held:
             metadata[HELD_BACK] = _held_text(held[key])
         context.add_asset_metadata(metadata, partition_key=key)

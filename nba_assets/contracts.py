@@ -6,102 +6,202 @@ the warehouse IO manager on every write and load (``resources.contract.conform``
 """
 
 from basketball import form
-from resources.contract import column
-from resources.contract import schema
+from resources.contract import column, schema
 from resources.raw_contracts import LINEAGE as _LINEAGE
 
 _STATS = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk"]
 
 SCHEDULE = schema(
-    column("game_date", "date", False), column("game_id", "string", False), column("season", "int64", False, "start year"),
-    column("season_id", "string", False), column("game_type", "string", False), column("is_nba_game", "bool", False),
-    column("home_team_abbr", "string", False), column("away_team_abbr", "string", False),
+    column("game_date", "date", False),
+    column("game_id", "string", False),
+    column("season", "int64", False, "start year"),
+    column("season_id", "string", False),
+    column("game_type", "string", False),
+    column("is_nba_game", "bool", False),
+    column("home_team_abbr", "string", False),
+    column("away_team_abbr", "string", False),
     column("team_rows", "int64", False, "official team rows found for the game"),
-    column("matchups_agree", "bool", False, "both team rows name the same home and away teams"), *_LINEAGE,
+    column("matchups_agree", "bool", False, "both team rows name the same home and away teams"),
+    *_LINEAGE,
 )
 
 TEAM_OFFENSE_GAME_SUMMARY = schema(
-    column("game_date", "date", False), column("game_id", "string", False), column("season", "int64", False),
-    column("game_type", "string", False), column("team_id", "int64", False), column("team_abbr", "string", False),
-    column("opponent_abbr", "string"), column("is_home", "bool"), column("is_win", "bool"), column("points", "int64", False),
-    column("opponent_points", "int64"), *[column(s, "int64", False) for s in _STATS], column("tov", "int64", False),
-    column("pf", "int64", False), column("team_minutes", "int64", False), column("overtime_periods", "int64", False),
-    column("possessions", "float64", False), column("pace", "float64"), column("offensive_rating", "float64"),
-    column("defensive_rating", "float64", True, "the opponent's offensive rating"), column("ts_pct", "float64"),
+    column("game_date", "date", False),
+    column("game_id", "string", False),
+    column("season", "int64", False),
+    column("game_type", "string", False),
+    column("team_id", "int64", False),
+    column("team_abbr", "string", False),
+    column("opponent_abbr", "string"),
+    column("is_home", "bool"),
+    column("is_win", "bool"),
+    column("points", "int64", False),
+    column("opponent_points", "int64"),
+    *[column(s, "int64", False) for s in _STATS],
+    column("tov", "int64", False),
+    column("pf", "int64", False),
+    column("team_minutes", "int64", False),
+    column("overtime_periods", "int64", False),
+    column("possessions", "float64", False),
+    column("pace", "float64"),
+    column("offensive_rating", "float64"),
+    column("defensive_rating", "float64", True, "the opponent's offensive rating"),
+    column("ts_pct", "float64"),
     column("efg_pct", "float64"),
 )
 
 PLAYER_GAME_SUMMARY = schema(
-    column("game_date", "date", False), column("game_id", "string", False, "stats.nba.com game id"),
-    column("player_id", "int64", False, "balldontlie player id"), column("nba_person_id", "int64"),
-    column("season", "int64", False), column("game_type", "string", False), column("bdl_game_id", "int64", False),
-    column("player_name", "string"), column("team_abbr", "string", False), column("opponent_abbr", "string"), column("is_home", "bool"),
-    column("minutes_raw", "string", True, "as shipped"), column("minutes_played", "float64", False, "decimal minutes"),
-    column("is_dnp", "bool", False, "no minutes and no box-score stats"), column("points", "int64", False),
-    *[column(s, "int64", False) for s in _STATS], column("tov", "int64", False), column("pf", "int64", False),
-    column("usage_rate", "float64", True, "NULL only when minutes_played is 0"), column("ts_pct", "float64"),
-    column("efg_pct", "float64"), column("points_per_minute", "float64"),
+    column("game_date", "date", False),
+    column("game_id", "string", False, "stats.nba.com game id"),
+    column("player_id", "int64", False, "balldontlie player id"),
+    column("nba_person_id", "int64"),
+    column("season", "int64", False),
+    column("game_type", "string", False),
+    column("bdl_game_id", "int64", False),
+    column("player_name", "string"),
+    column("team_abbr", "string", False),
+    column("opponent_abbr", "string"),
+    column("is_home", "bool"),
+    column("minutes_raw", "string", True, "as shipped"),
+    column("minutes_played", "float64", False, "decimal minutes"),
+    column("is_dnp", "bool", False, "no minutes and no box-score stats"),
+    column("points", "int64", False),
+    *[column(s, "int64", False) for s in _STATS],
+    column("tov", "int64", False),
+    column("pf", "int64", False),
+    column("usage_rate", "float64", True, "NULL only when minutes_played is 0"),
+    column("ts_pct", "float64"),
+    column("efg_pct", "float64"),
+    column("points_per_minute", "float64"),
     column("has_shot_data", "bool", False, "zone columns are NULL when false"),
-    *[column(f"{zone}_{kind}", "int64") for zone in ("paint", "mid_range", "three") for kind in ("attempts", "makes")],
+    *[
+        column(f"{zone}_{kind}", "int64")
+        for zone in ("paint", "mid_range", "three")
+        for kind in ("attempts", "makes")
+    ],
 )
 
 # ---- nba_precompute: as of game_date D, from games strictly before D -------------------------
 _ZONES = ("paint", "mid_range", "three")
-_AS_OF = [column("game_date", "date", False, "D: values use only games before D"),
-          column("is_bootstrap", "bool", False, "first 14 days of the season: thin windows expected")]
-_HISTORY = [column("window_games_held_back", "int64", False, "the team's games before D this season that were held back "
-              "upstream and left out of the window"),
-            column("history_complete", "bool", False, "no date of D's window was held back upstream")]
-_PLAYER_ID = [column("player_id", "int64", False), column("season", "int64", False), column("game_id", "string", False, "D's game"),
-              column("team_abbr", "string", False), column("opponent_abbr", "string")]
+_AS_OF = [
+    column("game_date", "date", False, "D: values use only games before D"),
+    column("is_bootstrap", "bool", False, "first 14 days of the season: thin windows expected"),
+]
+_HISTORY = [
+    column(
+        "window_games_held_back",
+        "int64",
+        False,
+        "the team's games before D this season that were held back "
+        "upstream and left out of the window",
+    ),
+    column("history_complete", "bool", False, "no date of D's window was held back upstream"),
+]
+_PLAYER_ID = [
+    column("player_id", "int64", False),
+    column("season", "int64", False),
+    column("game_id", "string", False, "D's game"),
+    column("team_abbr", "string", False),
+    column("opponent_abbr", "string"),
+]
 
 PLAYER_ROLLING_STATS = schema(
-    *_AS_OF, *_PLAYER_ID, column("player_name", "string"), column("is_home", "bool"),
+    *_AS_OF,
+    *_PLAYER_ID,
+    column("player_name", "string"),
+    column("is_home", "bool"),
     column("games_played_season", "int64", False, "played games this season before D"),
-    *[column(n, "float64", True, "NULL before the player's first played game of the season") for n in
-      ("points_l5", "points_l10", "points_season", "points_std_l10", "minutes_l10", "usage_l5", "usage_l10",
-       "usage_season", "fga_l10", "fta_l10", "fg3a_l10", "points_per_minute_l10")],
-    column("days_since_last_game", "int64", True, "NULL before the first played game of the season"),
-    column("is_back_to_back", "bool", False), column("games_last_7_days", "int64", False),
-    column("minutes_last_7_days", "float64", False), column("back_to_backs_last_14_days", "int64", False), *_HISTORY,
+    *[
+        column(n, "float64", True, "NULL before the player's first played game of the season")
+        for n in (
+            "points_l5",
+            "points_l10",
+            "points_season",
+            "points_std_l10",
+            "minutes_l10",
+            "usage_l5",
+            "usage_l10",
+            "usage_season",
+            "fga_l10",
+            "fta_l10",
+            "fg3a_l10",
+            "points_per_minute_l10",
+        )
+    ],
+    column(
+        "days_since_last_game", "int64", True, "NULL before the first played game of the season"
+    ),
+    column("is_back_to_back", "bool", False),
+    column("games_last_7_days", "int64", False),
+    column("minutes_last_7_days", "float64", False),
+    column("back_to_backs_last_14_days", "int64", False),
+    *_HISTORY,
 )
 
 PLAYER_SHOT_ZONE_ANALYSIS = schema(
-    *_AS_OF, *_PLAYER_ID, column("games_in_window", "int64", False, "played games in the last-10 window"),
+    *_AS_OF,
+    *_PLAYER_ID,
+    column("games_in_window", "int64", False, "played games in the last-10 window"),
     column("sample_size", "int64", False, "games of the window with shot data"),
-    *[column(f"{z}_{m}", "float64", True, "NULL without shot data") for z in _ZONES for m in ("rate", "fg_pct")],
-    column("attempts_per_game", "float64"), column("primary_zone", "string", True, "paint / perimeter / mid_range / balanced"),
+    *[
+        column(f"{z}_{m}", "float64", True, "NULL without shot data")
+        for z in _ZONES
+        for m in ("rate", "fg_pct")
+    ],
+    column("attempts_per_game", "float64"),
+    column("primary_zone", "string", True, "paint / perimeter / mid_range / balanced"),
     *_HISTORY,
 )
 
 TEAM_DEFENSE_ZONE_ANALYSIS = schema(
-    *_AS_OF, column("season", "int64", False), column("game_id", "string", False, "D's game"), column("team_abbr", "string", False),
-    column("opponent_abbr", "string", False), column("is_home", "bool", False),
+    *_AS_OF,
+    column("season", "int64", False),
+    column("game_id", "string", False, "D's game"),
+    column("team_abbr", "string", False),
+    column("opponent_abbr", "string", False),
+    column("is_home", "bool", False),
     column("games_in_window", "int64", False, "games in the last-15 window"),
     column("sample_size", "int64", False, "games of the window with shot data"),
-    *[column(f"{p}", "float64", True, "percent; NULL without shot data") for z in _ZONES
-      for p in (f"opp_{z}_fg_pct_allowed", f"league_{z}_fg_pct", f"{z}_defense_vs_league")],
-    column("defensive_rating_l15", "float64"), column("pace_l15", "float64"), column("pace_l10", "float64"),
-    column("offensive_rating_l10", "float64"), *_HISTORY,
+    *[
+        column(f"{p}", "float64", True, "percent; NULL without shot data")
+        for z in _ZONES
+        for p in (f"opp_{z}_fg_pct_allowed", f"league_{z}_fg_pct", f"{z}_defense_vs_league")
+    ],
+    column("defensive_rating_l15", "float64"),
+    column("pace_l15", "float64"),
+    column("pace_l10", "float64"),
+    column("offensive_rating_l10", "float64"),
+    *_HISTORY,
 )
 
 PLAYER_COMPOSITE_FACTORS = schema(
-    column("game_date", "date", False, "D: values use only games before D"), column("player_id", "int64", False),
-    column("season", "int64", False), column("game_id", "string", False), column("team_abbr", "string", False),
-    column("opponent_abbr", "string"), column("is_bootstrap", "bool", False),
-    column("fatigue_score", "float64", False, "0-100"), column("shot_zone_mismatch", "float64", True, "-10..+10"),
-    column("pace_factor", "float64", True, "-3..+3"), column("usage_spike", "float64", True, "-3..+3"),
+    column("game_date", "date", False, "D: values use only games before D"),
+    column("player_id", "int64", False),
+    column("season", "int64", False),
+    column("game_id", "string", False),
+    column("team_abbr", "string", False),
+    column("opponent_abbr", "string"),
+    column("is_bootstrap", "bool", False),
+    column("fatigue_score", "float64", False, "0-100"),
+    column("shot_zone_mismatch", "float64", True, "-10..+10"),
+    column("pace_factor", "float64", True, "-3..+3"),
+    column("usage_spike", "float64", True, "-3..+3"),
     column("total_adjustment", "float64", True, "(fatigue-100)/10 + present factors"),
     column("completeness_pct", "float64", False, "share of the four factors present"),
-    column("has_zone_inputs", "bool", False), column("has_pace_inputs", "bool", False), column("has_usage_inputs", "bool", False),
+    column("has_zone_inputs", "bool", False),
+    column("has_pace_inputs", "bool", False),
+    column("has_usage_inputs", "bool", False),
     *_HISTORY,
 )
 
 # ---- nba_ml ----------------------------------------------------------------------------------
 _FEATURE_SOURCES = (PLAYER_ROLLING_STATS, PLAYER_COMPOSITE_FACTORS, PLAYER_SHOT_ZONE_ANALYSIS)
-_TEAM_FEATURES = {"opp_defensive_rating_l15": "opponent's defensive rating, its last 15 games",
-                  "opp_pace_l10": "opponent's pace, its last 10 games", "own_pace_l10": "own team's pace, last 10",
-                  "own_offensive_rating_l10": "own team's offensive rating, last 10"}
+_TEAM_FEATURES = {
+    "opp_defensive_rating_l15": "opponent's defensive rating, its last 15 games",
+    "opp_pace_l10": "opponent's pace, its last 10 games",
+    "own_pace_l10": "own team's pace, last 10",
+    "own_offensive_rating_l10": "own team's offensive rating, last 10",
+}
 
 
 def _feature(name: str):
@@ -119,29 +219,48 @@ def _feature(name: str):
 
 def feature_rows_contract(features: list[str]):
     return schema(
-        column("game_date", "date", False, "D: every feature uses only games before D"), *_PLAYER_ID,
-        column("is_bootstrap", "bool", False), *[_feature(f) for f in features],
-        column("completeness_pct", "float64", True, "share of the composite factors' inputs present"), *_HISTORY,
+        column("game_date", "date", False, "D: every feature uses only games before D"),
+        *_PLAYER_ID,
+        column("is_bootstrap", "bool", False),
+        *[_feature(f) for f in features],
+        column(
+            "completeness_pct", "float64", True, "share of the composite factors' inputs present"
+        ),
+        *_HISTORY,
         column("points", "int64", True, "target: D's points; NULL until D is played"),
         column("minutes_played", "float64", True, "D's minutes; NULL until D is played"),
     )
 
 
 MODEL_EVALUATION = schema(
-    column("model_version", "string", False), column("test_season", "int64", False),
+    column("model_version", "string", False),
+    column("test_season", "int64", False),
     column("population", "string", False, "all_played, or rotation (last-10 minutes >= 20)"),
     column("predictor", "string", False, "model, last_10_avg, season_avg, blend_l5_l10_season"),
     column("n_rows", "int64", False, "the same rows for every predictor of a population"),
-    column("mae", "float64", False), column("rmse", "float64", False),
+    column("mae", "float64", False),
+    column("rmse", "float64", False),
     column("within_3_pct", "float64", False, "% of rows with |error| <= 3 points"),
     column("within_5_pct", "float64", False, "% of rows with |error| <= 5 points"),
 )
 
 PLAYER_POINTS_PREDICTIONS = schema(
-    column("game_date", "date", False), *_PLAYER_ID,
-    column("model_version", "string", False), column("in_training_period", "bool", False,
-                                            "D lies inside the model's training or validation dates (in-sample)"),
+    column("game_date", "date", False),
+    *_PLAYER_ID,
+    column("model_version", "string", False),
+    column(
+        "in_training_period",
+        "bool",
+        False,
+        "D lies inside the model's training or validation dates (in-sample)",
+    ),
     column("predicted_points", "float64", False),
-    column("actual_points", "int64", True, "NULL until D is played"), column("minutes_played", "float64", True),
-    column("error", "float64", True, "predicted - actual, for players who played (a DNP voids the line)"),
+    column("actual_points", "int64", True, "NULL until D is played"),
+    column("minutes_played", "float64", True),
+    column(
+        "error",
+        "float64",
+        True,
+        "predicted - actual, for players who played (a DNP voids the line)",
+    ),
 )

@@ -43,10 +43,12 @@ from resources.dagster_internals import (
 GATE_CHECK = "inputs_ready"
 HELD_BACK = "held_back"  # materialization metadata of a held-back partition: why
 NEVER_MATERIALIZED = "was never materialized"
-GATE_DESCRIPTION = ("ERROR (blocking): every input partition of D is readable (materialized, its blocking checks "
-                    "evaluated on its latest materialization and passed, not stale). Otherwise D is held back: "
-                    "written empty, with this check naming the upstream asset, check and games. A backfill records it "
-                    "for the held-back dates only; a built date's result is its materialization (no held_back).")
+GATE_DESCRIPTION = (
+    "ERROR (blocking): every input partition of D is readable (materialized, its blocking checks "
+    "evaluated on its latest materialization and passed, not stale). Otherwise D is held back: "
+    "written empty, with this check naming the upstream asset, check and games. A backfill records it "
+    "for the held-back dates only; a built date's result is its materialization (no held_back)."
+)
 
 
 class Lineage(dg.ConfigurableResource):
@@ -58,27 +60,43 @@ class Lineage(dg.ConfigurableResource):
     parents: dict[str, list[str]]
 
     @classmethod
-    def of(cls, graph) -> "Lineage":
-        partitioned = [k for k in graph.get_all_asset_keys() if graph.get(k).partitions_def is not None]
+    def of(cls, graph) -> Lineage:
+        partitioned = [
+            k for k in graph.get_all_asset_keys() if graph.get(k).partitions_def is not None
+        ]
         return cls(
-            blocking={k.to_user_string(): sorted(c.name for c in graph.get_check_keys_for_assets({k})
-                                                 if graph.get(c).blocking) for k in graph.get_all_asset_keys()},
-            parents={k.to_user_string(): sorted(p.to_user_string() for p in graph.get(k).parent_keys
-                                                if p in partitioned) for k in partitioned})
+            blocking={
+                k.to_user_string(): sorted(
+                    c.name for c in graph.get_check_keys_for_assets({k}) if graph.get(c).blocking
+                )
+                for k in graph.get_all_asset_keys()
+            },
+            parents={
+                k.to_user_string(): sorted(
+                    p.to_user_string() for p in graph.get(k).parent_keys if p in partitioned
+                )
+                for k in partitioned
+            },
+        )
 
     def blocking_checks(self, asset: dg.AssetKey) -> list[dg.AssetCheckKey]:
-        return [dg.AssetCheckKey(asset, name) for name in self.blocking.get(asset.to_user_string(), [])]
+        return [
+            dg.AssetCheckKey(asset, name) for name in self.blocking.get(asset.to_user_string(), [])
+        ]
 
     def partitioned_parents(self, asset: dg.AssetKey) -> list[dg.AssetKey]:
-        return [dg.AssetKey.from_user_string(p) for p in self.parents.get(asset.to_user_string(), [])]
+        return [
+            dg.AssetKey.from_user_string(p) for p in self.parents.get(asset.to_user_string(), [])
+        ]
 
 
 class UpstreamCheckFailed(Exception):
     """A table could not be built at all (e.g. the model from too few dates, predictions without a model)."""
 
 
-def unreadable(instance: dg.DagsterInstance, lineage: Lineage, asset: dg.AssetKey,
-               dates: Sequence[str]) -> dict[str, str]:
+def unreadable(
+    instance: dg.DagsterInstance, lineage: Lineage, asset: dg.AssetKey, dates: Sequence[str]
+) -> dict[str, str]:
     """date -> why (asset, date) is not readable, for the dates of ``dates`` that are not."""
     mats = latest_materialization_ids(instance, asset, dates)
     name = asset.to_user_string()
@@ -86,7 +104,9 @@ def unreadable(instance: dg.DagsterInstance, lineage: Lineage, asset: dg.AssetKe
     built = [d for d in dates if d in mats]
     if not built:
         return dict(sorted(why.items()))
-    for d, reason in _held_back_in_metadata(materialization_records(instance, asset, {d: mats[d] for d in built})).items():
+    for d, reason in _held_back_in_metadata(
+        materialization_records(instance, asset, {d: mats[d] for d in built})
+    ).items():
         why[d] = reason
     checks = [c for c in lineage.blocking_checks(asset) if c.name != GATE_CHECK]
     statuses = check_statuses(instance, checks, built)
@@ -102,7 +122,9 @@ def unreadable(instance: dg.DagsterInstance, lineage: Lineage, asset: dg.AssetKe
         newer = latest_materialization_ids(instance, parent, built)
         for d in built:
             if d not in why and newer.get(d, -1) > mats[d]:
-                why[d] = f"{name} {d} is stale: {parent.to_user_string()} was re-materialized after it"
+                why[d] = (
+                    f"{name} {d} is stale: {parent.to_user_string()} was re-materialized after it"
+                )
     return dict(sorted(why.items()))
 
 
@@ -110,12 +132,21 @@ def _held_back_in_metadata(records: dict[str, dg.EventLogRecord]) -> dict[str, s
     """date -> reason for the latest materializations that say the asset held the date back. The
     reason is stored with the materialization itself, so no reader can see the empty partition
     without it."""
-    return {d: r.asset_materialization.metadata[HELD_BACK].value for d, r in records.items()
-            if HELD_BACK in r.asset_materialization.metadata}
+    return {
+        d: r.asset_materialization.metadata[HELD_BACK].value
+        for d, r in records.items()
+        if HELD_BACK in r.asset_materialization.metadata
+    }
 
 
-def _check_reason(instance: dg.DagsterInstance, name: str, check: dg.AssetCheckKey, date: str,
-                  materialization: int, status: CheckStatus | None) -> str | None:
+def _check_reason(
+    instance: dg.DagsterInstance,
+    name: str,
+    check: dg.AssetCheckKey,
+    date: str,
+    materialization: int,
+    status: CheckStatus | None,
+) -> str | None:
     if status is None or status.status not in (SUCCEEDED, FAILED):
         return f"{name} check '{check.name}' has not evaluated {date}"
     if status.target_storage_id != materialization:
@@ -123,11 +154,17 @@ def _check_reason(instance: dg.DagsterInstance, name: str, check: dg.AssetCheckK
     if status.status == FAILED:
         failed = _failed_with_error(instance, check, date)
         if failed is not None:
-            return failed if check.name == GATE_CHECK else f"{name} check '{check.name}' failed on {date}: {failed}"
+            return (
+                failed
+                if check.name == GATE_CHECK
+                else f"{name} check '{check.name}' failed on {date}: {failed}"
+            )
     return None
 
 
-def _failed_with_error(instance: dg.DagsterInstance, check: dg.AssetCheckKey, date: str) -> str | None:
+def _failed_with_error(
+    instance: dg.DagsterInstance, check: dg.AssetCheckKey, date: str
+) -> str | None:
     """The description of the latest evaluation when it failed with ERROR; None for a WARN."""
     _, evaluation = latest_check_evaluation(instance, check, date)
     if evaluation is not None and evaluation.severity == dg.AssetCheckSeverity.WARN:
@@ -140,31 +177,49 @@ def held_back(context: dg.AssetExecutionContext, inputs: Iterable[dg.AssetKey]) 
     dates = list(context.partition_keys)
     out: dict[str, str] = {}
     for asset in inputs:
-        for d, reason in unreadable(context.instance, context.resources.lineage, asset, dates).items():
+        for d, reason in unreadable(
+            context.instance, context.resources.lineage, asset, dates
+        ).items():
             out.setdefault(d, reason)
     return dict(sorted(out.items()))
 
 
-def held_back_reasons(instance: dg.DagsterInstance, asset: dg.AssetKey, dates: Sequence[str]) -> dict[str, str]:
+def held_back_reasons(
+    instance: dg.DagsterInstance, asset: dg.AssetKey, dates: Sequence[str]
+) -> dict[str, str]:
     """date -> why, for the dates whose latest materialization of ``asset`` says it held them back."""
-    return dict(sorted(_held_back_in_metadata(latest_materialization_records(instance, asset, dates)).items()))
+    return dict(
+        sorted(
+            _held_back_in_metadata(latest_materialization_records(instance, asset, dates)).items()
+        )
+    )
 
 
-def require_model(context: dg.AssetExecutionContext, model_key: dg.AssetKey,
-                  check_keys: Sequence[dg.AssetCheckKey]) -> str:
+def require_model(
+    context: dg.AssetExecutionContext,
+    model_key: dg.AssetKey,
+    check_keys: Sequence[dg.AssetCheckKey],
+) -> str:
     """The model version of ``model_key``'s latest materialization, provided each blocking check
     evaluated in that same run passed."""
     event = context.instance.get_latest_materialization_event(model_key)
     name = " + ".join(sorted(k.to_user_string() for k in context.selected_asset_keys))
     if event is None:
-        raise UpstreamCheckFailed(f"{name} not built: {model_key.to_user_string()} was never "
-                                  "materialized; train it first (job train_points_model)")
+        raise UpstreamCheckFailed(
+            f"{name} not built: {model_key.to_user_string()} was never "
+            "materialized; train it first (job train_points_model)"
+        )
     version = event.asset_materialization.metadata["model_version"].value
     for key in check_keys:
         run_id, evaluation = latest_check_evaluation(context.instance, key)
         if run_id != event.run_id or evaluation is None or not evaluation.passed:
-            why = evaluation.description if evaluation is not None else "not evaluated for this version"
+            why = (
+                evaluation.description
+                if evaluation is not None
+                else "not evaluated for this version"
+            )
             raise UpstreamCheckFailed(
                 f"{name} not built: model {version} ({model_key.to_user_string()}) check "
-                f"'{key.name}' did not pass: {why}")
+                f"'{key.name}' did not pass: {why}"
+            )
     return version

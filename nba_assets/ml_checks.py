@@ -7,39 +7,67 @@ there) and are unpartitioned, like the model. ``beats_baselines`` and
 import dagster as dg
 import pandas as pd
 
-from asset_checks import ml_rules
-from asset_checks import thresholds
+from asset_checks import ml_rules, thresholds
 from asset_checks.emit import check_result
+from basketball import model
 from nba_assets import keys
 from nba_assets.common import check_spec, emit_checks
-from basketball import model
 
 FEATURE_SPECS = {
-    "one_row_per_player": check_spec(keys.FEATURE_ROWS, "one_row_per_player", "ERROR (blocking): exactly one feature row "
-                               "per player of player_rolling_stats on D.", True, (keys.PLAYER_ROLLING_STATS,)),
-    "pre_game_values": check_spec(keys.FEATURE_ROWS, "pre_game_values", "ERROR (blocking): every player feature equals "
-                            "the leak-checked pre-game table's value for the same date and player (the target "
-                            "columns are the only values taken from D's box scores).", True,
-                            (keys.PLAYER_ROLLING_STATS, keys.PLAYER_COMPOSITE_FACTORS)),
+    "one_row_per_player": check_spec(
+        keys.FEATURE_ROWS,
+        "one_row_per_player",
+        "ERROR (blocking): exactly one feature row per player of player_rolling_stats on D.",
+        True,
+        (keys.PLAYER_ROLLING_STATS,),
+    ),
+    "pre_game_values": check_spec(
+        keys.FEATURE_ROWS,
+        "pre_game_values",
+        "ERROR (blocking): every player feature equals "
+        "the leak-checked pre-game table's value for the same date and player (the target "
+        "columns are the only values taken from D's box scores).",
+        True,
+        (keys.PLAYER_ROLLING_STATS, keys.PLAYER_COMPOSITE_FACTORS),
+    ),
 }
 PREDICTION_SPECS = {
-    "covers_feature_rows": check_spec(keys.PLAYER_POINTS_PREDICTIONS, "covers_feature_rows", "ERROR: exactly one "
-                                "prediction per feature row of D.", True, (keys.FEATURE_ROWS,)),
-    "value_range": check_spec(keys.PLAYER_POINTS_PREDICTIONS, "value_range", f"ERROR: predictions within "
-                        f"{thresholds.PREDICTION_RANGE[0]:g}..{thresholds.PREDICTION_RANGE[1]:g} points.", True),
+    "covers_feature_rows": check_spec(
+        keys.PLAYER_POINTS_PREDICTIONS,
+        "covers_feature_rows",
+        "ERROR: exactly one prediction per feature row of D.",
+        True,
+        (keys.FEATURE_ROWS,),
+    ),
+    "value_range": check_spec(
+        keys.PLAYER_POINTS_PREDICTIONS,
+        "value_range",
+        f"ERROR: predictions within "
+        f"{thresholds.PREDICTION_RANGE[0]:g}..{thresholds.PREDICTION_RANGE[1]:g} points.",
+        True,
+    ),
 }
 MODEL_SPECS = {
     "beats_baselines": dg.AssetCheckSpec(
-        "beats_baselines", asset=keys.POINTS_MODEL, blocking=True,
+        "beats_baselines",
+        asset=keys.POINTS_MODEL,
+        blocking=True,
         description="ERROR (blocks predictions): the model's MAE is below every baseline's (last-10, season, "
-                    "blend) in both populations, on the same evaluation rows."),
+        "blend) in both populations, on the same evaluation rows.",
+    ),
     "training_precedes_evaluation": dg.AssetCheckSpec(
-        "training_precedes_evaluation", asset=keys.POINTS_MODEL, blocking=True,
+        "training_precedes_evaluation",
+        asset=keys.POINTS_MODEL,
+        blocking=True,
         description="ERROR (blocks predictions): every training and validation date precedes every evaluation "
-                    "date."),
+        "date.",
+    ),
     "train_eval_mae_gap": dg.AssetCheckSpec(
-        "train_eval_mae_gap", asset=keys.POINTS_MODEL, blocking=False,
-        description=f"WARN: evaluation MAE more than {100 * thresholds.MAX_TRAIN_EVAL_MAE_GAP:.0f}% above training MAE."),
+        "train_eval_mae_gap",
+        asset=keys.POINTS_MODEL,
+        blocking=False,
+        description=f"WARN: evaluation MAE more than {100 * thresholds.MAX_TRAIN_EVAL_MAE_GAP:.0f}% above training MAE.",
+    ),
 }
 
 
@@ -49,40 +77,78 @@ def blocking_model_check_keys() -> list[dg.AssetCheckKey]:
 
 def model_results(context, split: model.Split, evaluation: pd.DataFrame, train_mae: float):
     eval_dates = model.evaluation_rows(split.test)["game_date"]
-    all_played = evaluation[(evaluation["population"] == "all_played") & (evaluation["predictor"] == "model")]
+    all_played = evaluation[
+        (evaluation["population"] == "all_played") & (evaluation["predictor"] == "model")
+    ]
     outcomes = {
         "beats_baselines": ml_rules.beats_baselines(evaluation),
         "training_precedes_evaluation": ml_rules.training_precedes_evaluation(
-            pd.concat([split.train["game_date"], split.valid["game_date"]]), eval_dates),
+            pd.concat([split.train["game_date"], split.valid["game_date"]]), eval_dates
+        ),
         "train_eval_mae_gap": ml_rules.train_eval_gap(train_mae, float(all_played["mae"].iloc[0])),
     }
     for name, o in outcomes.items():
         yield check_result(keys.POINTS_MODEL, name, o)
 
 
-@dg.multi_asset_check(specs=list(FEATURE_SPECS.values()), name="feature_rows_checks",
-                      ins={"table": dg.AssetIn(keys.FEATURE_ROWS), "rolling": dg.AssetIn(keys.PLAYER_ROLLING_STATS),
-                           "factors": dg.AssetIn(keys.PLAYER_COMPOSITE_FACTORS)})
-def feature_rows_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame, rolling: pd.DataFrame,
-                        factors: pd.DataFrame):
+@dg.multi_asset_check(
+    specs=list(FEATURE_SPECS.values()),
+    name="feature_rows_checks",
+    ins={
+        "table": dg.AssetIn(keys.FEATURE_ROWS),
+        "rolling": dg.AssetIn(keys.PLAYER_ROLLING_STATS),
+        "factors": dg.AssetIn(keys.PLAYER_COMPOSITE_FACTORS),
+    },
+)
+def feature_rows_checks(
+    context: dg.AssetCheckExecutionContext,
+    table: pd.DataFrame,
+    rolling: pd.DataFrame,
+    factors: pd.DataFrame,
+):
     dates = list(context.partition_keys)
-    source = rolling.merge(factors.drop(columns=[c for c in factors.columns if c in rolling.columns
-                                                 and c not in ml_rules.KEY]), on=ml_rules.KEY, how="left")
+    source = rolling.merge(
+        factors.drop(
+            columns=[c for c in factors.columns if c in rolling.columns and c not in ml_rules.KEY]
+        ),
+        on=ml_rules.KEY,
+        how="left",
+    )
     columns = [c for c in model.FEATURES if c in source.columns]
-    yield from emit_checks(context, FEATURE_SPECS, {
-        "one_row_per_player": ml_rules.one_row_per_player(table, rolling, dates, "feature_rows"),
-        "pre_game_values": ml_rules.same_values(table, source, columns, dates, "feature_rows"),
-    })
+    yield from emit_checks(
+        context,
+        FEATURE_SPECS,
+        {
+            "one_row_per_player": ml_rules.one_row_per_player(
+                table, rolling, dates, "feature_rows"
+            ),
+            "pre_game_values": ml_rules.same_values(table, source, columns, dates, "feature_rows"),
+        },
+    )
 
 
-@dg.multi_asset_check(specs=list(PREDICTION_SPECS.values()), name="player_points_predictions_checks",
-                      ins={"table": dg.AssetIn(keys.PLAYER_POINTS_PREDICTIONS), "rows": dg.AssetIn(keys.FEATURE_ROWS)})
-def player_points_predictions_checks(context: dg.AssetCheckExecutionContext, table: pd.DataFrame, rows: pd.DataFrame):
+@dg.multi_asset_check(
+    specs=list(PREDICTION_SPECS.values()),
+    name="player_points_predictions_checks",
+    ins={
+        "table": dg.AssetIn(keys.PLAYER_POINTS_PREDICTIONS),
+        "rows": dg.AssetIn(keys.FEATURE_ROWS),
+    },
+)
+def player_points_predictions_checks(
+    context: dg.AssetCheckExecutionContext, table: pd.DataFrame, rows: pd.DataFrame
+):
     dates = list(context.partition_keys)
-    yield from emit_checks(context, PREDICTION_SPECS, {
-        "covers_feature_rows": ml_rules.one_row_per_player(table, rows, dates, "player_points_predictions"),
-        "value_range": ml_rules.predictions_in_range(table, dates),
-    })
+    yield from emit_checks(
+        context,
+        PREDICTION_SPECS,
+        {
+            "covers_feature_rows": ml_rules.one_row_per_player(
+                table, rows, dates, "player_points_predictions"
+            ),
+            "value_range": ml_rules.predictions_in_range(table, dates),
+        },
+    )
 
 
 CHECKS = [feature_rows_checks, player_points_predictions_checks]

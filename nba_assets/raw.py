@@ -14,32 +14,46 @@ import pandas as pd
 
 from asset_checks.emit import emit_all
 from asset_checks.rules import ERROR, WARN, Outcome, day
-from nba_assets import raw_checks, contracts, keys
 from basketball.tables import build_schedule
+from nba_assets import contracts, keys, raw_checks
 from nba_assets.common import partition_dates, report_per_date, table_asset_args
 from nba_assets.partitions import GAME_DATES
 from resources import raw_contracts
-from resources.deployment import current
 from resources import raw_source as files
+from resources.deployment import current
 from resources.nba_api_source import NBA_API_POOL
-from resources.raw_source import (SOURCE_RETRIES, SOURCE_RETRY_WAIT_SECONDS, RawDataError, RawSource,
-                                  TransientSourceError)
+from resources.raw_source import (
+    SOURCE_RETRIES,
+    SOURCE_RETRY_WAIT_SECONDS,
+    RawDataError,
+    RawSource,
+    TransientSourceError,
+)
 
 # With the live source every raw read is a stats.nba.com call: one at a time (the pool's limit is 1).
 RAW_POOL = NBA_API_POOL if current().raw_source == "nba_api" else None
-SHIPPED_VALUES = ("ERROR (blocking) when a row of the date has a value that cannot be used: a missing key or "
-                  "box-score value, minutes that cannot be parsed, text where a number belongs, minutes missing on "
-                  "a row with stats; each is named by file, row, column, value, game and player, and only this date "
-                  "is held back. WARN when the file has columns the contract does not know (kept out of the table).")
+SHIPPED_VALUES = (
+    "ERROR (blocking) when a row of the date has a value that cannot be used: a missing key or "
+    "box-score value, minutes that cannot be parsed, text where a number belongs, minutes missing on "
+    "a row with stats; each is named by file, row, column, value, game and player, and only this date "
+    "is held back. WARN when the file has columns the contract does not know (kept out of the table)."
+)
 MAX_LISTED = 20
 
 
 def shipped_values_spec(key: dg.AssetKey) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec("shipped_values", asset=key, blocking=True, partitions_def=GAME_DATES,
-                             description=SHIPPED_VALUES)
+    return dg.AssetCheckSpec(
+        "shipped_values",
+        asset=key,
+        blocking=True,
+        partitions_def=GAME_DATES,
+        description=SHIPPED_VALUES,
+    )
 
 
-def shipped_values(problems: pd.DataFrame, unknown: tuple[str, ...], dates: list[str]) -> dict[str, Outcome]:
+def shipped_values(
+    problems: pd.DataFrame, unknown: tuple[str, ...], dates: list[str]
+) -> dict[str, Outcome]:
     """One outcome per date from the source's row problems and unknown columns."""
     by_date = dict(tuple(problems.groupby(day(problems["game_date"])))) if len(problems) else {}
     out = {}
@@ -49,10 +63,16 @@ def shipped_values(problems: pd.DataFrame, unknown: tuple[str, ...], dates: list
         if rows is None:
             out[d] = Outcome(not unknown, WARN, "; ".join(notes) or "every value usable", {})
             continue
-        lines = [f"{r.file} row {r.row}, column {r.column!r}, value {r.value} ({r.label}, {d}): {r.problem}"
-                 for r in rows.itertuples(index=False)]
-        out[d] = Outcome(False, ERROR, f"{d}: {len(lines)} bad value(s): " + "; ".join(lines[:3] + notes),
-                         {"problems": len(lines), "details": lines[:MAX_LISTED]})
+        lines = [
+            f"{r.file} row {r.row}, column {r.column!r}, value {r.value} ({r.label}, {d}): {r.problem}"
+            for r in rows.itertuples(index=False)
+        ]
+        out[d] = Outcome(
+            False,
+            ERROR,
+            f"{d}: {len(lines)} bad value(s): " + "; ".join(lines[:3] + notes),
+            {"problems": len(lines), "details": lines[:MAX_LISTED]},
+        )
     return out
 
 
@@ -61,14 +81,26 @@ def _read(context: dg.AssetExecutionContext, raw_source: RawSource, spec: files.
     I/O error is retried with backoff (a Dagster retry of this step); bad content never is."""
     try:
         dates = partition_dates(context)
-        return raw_source.read(spec, dates), raw_source.problems(spec, dates), raw_source.unknown_columns(spec)
+        return (
+            raw_source.read(spec, dates),
+            raw_source.problems(spec, dates),
+            raw_source.unknown_columns(spec),
+        )
     except TransientSourceError as exc:
-        raise dg.RetryRequested(max_retries=SOURCE_RETRIES,
-                                seconds_to_wait=SOURCE_RETRY_WAIT_SECONDS * 2 ** context.retry_number) from exc
+        raise dg.RetryRequested(
+            max_retries=SOURCE_RETRIES,
+            seconds_to_wait=SOURCE_RETRY_WAIT_SECONDS * 2**context.retry_number,
+        ) from exc
 
 
-def _raw_asset(key: dg.AssetKey, contract: dg.TableSchema, spec: files.RawFile, description: str,
-               build=None, counts=None):
+def _raw_asset(
+    key: dg.AssetKey,
+    contract: dg.TableSchema,
+    spec: files.RawFile,
+    description: str,
+    build=None,
+    counts=None,
+):
     """A raw table: the file's rows of the run's dates (through ``build`` for the schedule),
     with its ``shipped_values`` check evaluated in the same step."""
     check = shipped_values_spec(key)
@@ -77,7 +109,9 @@ def _raw_asset(key: dg.AssetKey, contract: dg.TableSchema, spec: files.RawFile, 
     def raw_table(context: dg.AssetExecutionContext, raw_source: RawSource):
         rows, problems, unknown = _read(context, raw_source, spec)
         if unknown:
-            context.log.warning(f"{raw_source.path(spec)}: unknown column(s) {list(unknown)} kept out of the table")
+            context.log.warning(
+                f"{raw_source.path(spec)}: unknown column(s) {list(unknown)} kept out of the table"
+            )
         if build is not None:  # from the rows without a bad value (their date is held back anyway)
             try:
                 rows = build(rows.drop(index=problems["row"], errors="ignore"))
@@ -87,24 +121,46 @@ def _raw_asset(key: dg.AssetKey, contract: dg.TableSchema, spec: files.RawFile, 
             context.log.warning(f"no {spec.name} in {raw_source.raw_dir}: its partitions are empty")
         report_per_date(context, rows, **(counts or {}))
         yield dg.Output(rows.reset_index(drop=True))
-        yield from emit_all(context, {"shipped_values": check},
-                            {"shipped_values": shipped_values(problems, unknown, list(context.partition_keys))},
-                            held_back={})  # a raw table never holds a date back
+        yield from emit_all(
+            context,
+            {"shipped_values": check},
+            {"shipped_values": shipped_values(problems, unknown, list(context.partition_keys))},
+            held_back={},
+        )  # a raw table never holds a date back
 
     return raw_table
 
 
-player_boxscores = _raw_asset(keys.PLAYER_BOXSCORES, raw_contracts.PLAYER_BOXSCORES, files.PLAYER_BOXSCORES,
-                              "balldontlie player box scores as shipped (raw minute strings, DNP rows).")
-team_boxscores = _raw_asset(keys.TEAM_BOXSCORES, raw_contracts.TEAM_BOXSCORES, files.TEAM_BOXSCORES,
-                            "stats.nba.com team box scores, all game types (preseason and All-Star kept).")
-shots = _raw_asset(keys.SHOTS, raw_contracts.SHOTS, files.SHOTS,
-                   "stats.nba.com shot chart rows. A folder or season without shots yields empty partitions.")
-schedule = _raw_asset(keys.SCHEDULE, contracts.SCHEDULE, files.TEAM_BOXSCORES,
-                      "One row per game: date, season, game type, home and away teams (from the official team rows).",
-                      build=build_schedule, counts={"nba_games": lambda f: f["is_nba_game"].sum()})
+player_boxscores = _raw_asset(
+    keys.PLAYER_BOXSCORES,
+    raw_contracts.PLAYER_BOXSCORES,
+    files.PLAYER_BOXSCORES,
+    "balldontlie player box scores as shipped (raw minute strings, DNP rows).",
+)
+team_boxscores = _raw_asset(
+    keys.TEAM_BOXSCORES,
+    raw_contracts.TEAM_BOXSCORES,
+    files.TEAM_BOXSCORES,
+    "stats.nba.com team box scores, all game types (preseason and All-Star kept).",
+)
+shots = _raw_asset(
+    keys.SHOTS,
+    raw_contracts.SHOTS,
+    files.SHOTS,
+    "stats.nba.com shot chart rows. A folder or season without shots yields empty partitions.",
+)
+schedule = _raw_asset(
+    keys.SCHEDULE,
+    contracts.SCHEDULE,
+    files.TEAM_BOXSCORES,
+    "One row per game: date, season, game type, home and away teams (from the official team rows).",
+    build=build_schedule,
+    counts={"nba_games": lambda f: f["is_nba_game"].sum()},
+)
 
 
 def definitions() -> dg.Definitions:
     """This layer's assets and their checks (``nba_assets/definitions.py`` merges the layers)."""
-    return dg.Definitions(assets=[player_boxscores, team_boxscores, shots, schedule], asset_checks=raw_checks.CHECKS)
+    return dg.Definitions(
+        assets=[player_boxscores, team_boxscores, shots, schedule], asset_checks=raw_checks.CHECKS
+    )

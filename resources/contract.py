@@ -27,11 +27,17 @@ class ContractViolation(ValueError):
     """A frame that does not match its table's declared columns."""
 
 
-def column(name: str, logical_type: str, nullable: bool = True, description: str | None = None) -> dg.TableColumn:
+def column(
+    name: str, logical_type: str, nullable: bool = True, description: str | None = None
+) -> dg.TableColumn:
     if logical_type not in LOGICAL_TYPES:
         raise ValueError(f"unknown logical type {logical_type!r} for column {name!r}")
-    return dg.TableColumn(name, logical_type, description=description,
-                          constraints=dg.TableColumnConstraints(nullable=nullable))
+    return dg.TableColumn(
+        name,
+        logical_type,
+        description=description,
+        constraints=dg.TableColumnConstraints(nullable=nullable),
+    )
 
 
 def schema(*columns: dg.TableColumn) -> dg.TableSchema:
@@ -42,9 +48,13 @@ def schema(*columns: dg.TableColumn) -> dg.TableSchema:
     return dg.TableSchema(columns=list(columns))
 
 
-def _fail(table: str, name: str, problem: str, values: pd.Series, bad: pd.Series) -> ContractViolation:
+def _fail(
+    table: str, name: str, problem: str, values: pd.Series, bad: pd.Series
+) -> ContractViolation:
     label = bad[bad].index[0]
-    return ContractViolation(f"{table}.{name}: {problem} (row {label}, value {values[label]!r}; {int(bad.sum())} rows)")
+    return ContractViolation(
+        f"{table}.{name}: {problem} (row {label}, value {values[label]!r}; {int(bad.sum())} rows)"
+    )
 
 
 def _cast(values: pd.Series, logical_type: str, table: str, name: str) -> pd.Series:
@@ -53,7 +63,9 @@ def _cast(values: pd.Series, logical_type: str, table: str, name: str) -> pd.Ser
     if logical_type in ("date", "timestamp"):
         if pd.api.types.is_datetime64_any_dtype(dtype):
             if getattr(dtype, "tz", None) is not None:
-                raise ContractViolation(f"{table}.{name}: timezone-aware timestamps are not allowed ({dtype})")
+                raise ContractViolation(
+                    f"{table}.{name}: timezone-aware timestamps are not allowed ({dtype})"
+                )
             out = values.astype("datetime64[ns]")
         elif pd.api.types.is_object_dtype(dtype):
             is_date = values.map(lambda v: v is None or v is pd.NaT or hasattr(v, "year"))
@@ -98,12 +110,16 @@ def conform(frame: pd.DataFrame, contract: dg.TableSchema, table: str) -> pd.Dat
     missing = [n for n in names if n not in frame.columns]
     extra = [c for c in frame.columns if c not in names]
     if missing or extra:
-        raise ContractViolation(f"{table}: columns differ from the contract (missing {missing}, unexpected {extra})")
+        raise ContractViolation(
+            f"{table}: columns differ from the contract (missing {missing}, unexpected {extra})"
+        )
     out = {}
     for col in contract.columns:
         values = _cast(frame[col.name], col.type, table, col.name)
         if not col.constraints.nullable and values.isna().any():
-            raise _fail(table, col.name, "NULL in a non-nullable column", frame[col.name], values.isna())
+            raise _fail(
+                table, col.name, "NULL in a non-nullable column", frame[col.name], values.isna()
+            )
         out[col.name] = values
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
 
@@ -112,7 +128,9 @@ def contract_of(metadata: dict, table: str) -> dg.TableSchema:
     """The ``dagster/column_schema`` an asset declares; a table without one cannot be written."""
     contract = metadata.get("dagster/column_schema")
     if contract is None:
-        raise ContractViolation(f"{table}: no column contract declared (metadata 'dagster/column_schema')")
+        raise ContractViolation(
+            f"{table}: no column contract declared (metadata 'dagster/column_schema')"
+        )
     return getattr(contract, "schema", contract)
 
 
@@ -123,4 +141,6 @@ def warehouse_type(col: dg.TableColumn, warehouse: str) -> str:
 
 def empty(contract: dg.TableSchema) -> pd.DataFrame:
     """A frame with no rows and exactly the contract's columns and dtypes."""
-    return pd.DataFrame({c.name: pd.Series(dtype=LOGICAL_TYPES[c.type][2]) for c in contract.columns})
+    return pd.DataFrame(
+        {c.name: pd.Series(dtype=LOGICAL_TYPES[c.type][2]) for c in contract.columns}
+    )

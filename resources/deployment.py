@@ -26,11 +26,14 @@ class Deployment:
     model_store: str  # folder | gcs
 
 
-DEPLOYMENTS = {d.name: d for d in (
-    Deployment("local", "duckdb", "folder", "folder"),
-    Deployment("live", "duckdb", "nba_api", "folder"),
-    Deployment("production", "bigquery", "nba_api", "gcs"),
-)}
+DEPLOYMENTS = {
+    d.name: d
+    for d in (
+        Deployment("local", "duckdb", "folder", "folder"),
+        Deployment("live", "duckdb", "nba_api", "folder"),
+        Deployment("production", "bigquery", "nba_api", "gcs"),
+    )
+}
 
 
 def current() -> Deployment:

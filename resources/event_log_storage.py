@@ -77,9 +77,13 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         if engine is not None:
             self._engines.move_to_end(shard)
             return engine
-        engine = db.create_engine(self.conn_string_for_shard(shard), poolclass=QueuePool, pool_size=2,
-                                  max_overflow=4, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
-                                                                "check_same_thread": False})
+        engine = db.create_engine(
+            self.conn_string_for_shard(shard),
+            poolclass=QueuePool,
+            pool_size=2,
+            max_overflow=4,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        )
         db.event.listen(engine, "connect", _pragmas)
         if shard not in self._initialized_dbs:
             self._initdb(engine)
@@ -105,7 +109,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def get_dynamic_partitions(self, partitions_def_name: str) -> list[str]:
         table = DynamicPartitionsTable
         stamp_query = db.select(db.func.count(), db.func.max(table.c.id)).where(
-            table.c.partitions_def_name == partitions_def_name)
+            table.c.partitions_def_name == partitions_def_name
+        )
         with self.index_connection() as conn:
             stamp = tuple(conn.execute(stamp_query).fetchone())
         cached = self._partitions.get(partitions_def_name)
@@ -125,4 +130,3 @@ def _pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-

@@ -99,8 +99,10 @@ class ModelStore(dg.ConfigurableResource):
         for name, data in artifacts.items():
             existing = files.get(f"{version}/{name}")
             if existing is not None and existing != data:
-                raise ModelStoreError(f"{files.uri(f'{version}/{name}')} exists with other content; "
-                                      "a model version is never overwritten")
+                raise ModelStoreError(
+                    f"{files.uri(f'{version}/{name}')} exists with other content; "
+                    "a model version is never overwritten"
+                )
             files.put(f"{version}/{name}", data)
         files.put(LATEST, json.dumps({"version": version}).encode())
         return files.uri(version)

@@ -25,27 +25,75 @@ from pydantic import PrivateAttr
 
 from basketball.calendar import season_of
 from resources import raw_contracts
-from resources.raw_source import (BOOL, FLOAT, INT, NUMBER, PLAYER_BOXSCORES, PLAYER_ID_CROSSWALK, SHOTS,
-                                  SOURCE_RETRIES, TEAM_BOXSCORES, TEXT, RawDataError, RawFile,
-                                  TransientSourceError, dated_problems, dated_rows, validate)
+from resources.raw_source import (
+    BOOL,
+    FLOAT,
+    INT,
+    NUMBER,
+    PLAYER_BOXSCORES,
+    PLAYER_ID_CROSSWALK,
+    SHOTS,
+    SOURCE_RETRIES,
+    TEAM_BOXSCORES,
+    TEXT,
+    RawDataError,
+    RawFile,
+    TransientSourceError,
+    dated_problems,
+    dated_rows,
+    validate,
+)
 
 NBA_API_POOL = "nba_api"
 NBA_API_RETRIES = SOURCE_RETRIES  # retries after the first attempt
 NBA_API_RETRY_WAIT_SECONDS = 2.0  # doubled on every retry (2, 4, 8 s): a website, not a file
 INSTALL_HINT = 'the live source (NBA_DEPLOYMENT=live or production) needs the optional nba_api package: pip install -e ".[live]"'
 
-_ENDPOINT_OF = {TEAM_BOXSCORES: "leaguegamefinder", PLAYER_BOXSCORES: "boxscoretraditionalv3",
-                SHOTS: "shotchartdetail", PLAYER_ID_CROSSWALK: "commonallplayers"}
-_NUMBER_DTYPE = {TEAM_BOXSCORES: "int64", PLAYER_BOXSCORES: "float64", SHOTS: "int64", PLAYER_ID_CROSSWALK: "int64"}
-_CONTRACT_OF = {TEAM_BOXSCORES: raw_contracts.TEAM_BOXSCORES, PLAYER_BOXSCORES: raw_contracts.PLAYER_BOXSCORES,
-                SHOTS: raw_contracts.SHOTS}
+_ENDPOINT_OF = {
+    TEAM_BOXSCORES: "leaguegamefinder",
+    PLAYER_BOXSCORES: "boxscoretraditionalv3",
+    SHOTS: "shotchartdetail",
+    PLAYER_ID_CROSSWALK: "commonallplayers",
+}
+_NUMBER_DTYPE = {
+    TEAM_BOXSCORES: "int64",
+    PLAYER_BOXSCORES: "float64",
+    SHOTS: "int64",
+    PLAYER_ID_CROSSWALK: "int64",
+}
+_CONTRACT_OF = {
+    TEAM_BOXSCORES: raw_contracts.TEAM_BOXSCORES,
+    PLAYER_BOXSCORES: raw_contracts.PLAYER_BOXSCORES,
+    SHOTS: raw_contracts.SHOTS,
+}
 _DTYPES = {INT: "int64", FLOAT: "float64", TEXT: "object", BOOL: "bool"}
-_SEASON_TYPES = {"1": "Pre Season", "2": "Regular Season", "3": "All Star", "4": "Playoffs", "5": "PlayIn"}
-_V3_STATS = {"fgm": "fieldGoalsMade", "fga": "fieldGoalsAttempted", "fg_pct": "fieldGoalsPercentage",
-             "fg3m": "threePointersMade", "fg3a": "threePointersAttempted", "fg3_pct": "threePointersPercentage",
-             "ftm": "freeThrowsMade", "fta": "freeThrowsAttempted", "ft_pct": "freeThrowsPercentage",
-             "oreb": "reboundsOffensive", "dreb": "reboundsDefensive", "reb": "reboundsTotal", "ast": "assists",
-             "stl": "steals", "blk": "blocks", "turnover": "turnovers", "pf": "foulsPersonal", "pts": "points"}
+_SEASON_TYPES = {
+    "1": "Pre Season",
+    "2": "Regular Season",
+    "3": "All Star",
+    "4": "Playoffs",
+    "5": "PlayIn",
+}
+_V3_STATS = {
+    "fgm": "fieldGoalsMade",
+    "fga": "fieldGoalsAttempted",
+    "fg_pct": "fieldGoalsPercentage",
+    "fg3m": "threePointersMade",
+    "fg3a": "threePointersAttempted",
+    "fg3_pct": "threePointersPercentage",
+    "ftm": "freeThrowsMade",
+    "fta": "freeThrowsAttempted",
+    "ft_pct": "freeThrowsPercentage",
+    "oreb": "reboundsOffensive",
+    "dreb": "reboundsDefensive",
+    "reb": "reboundsTotal",
+    "ast": "assists",
+    "stl": "steals",
+    "blk": "blocks",
+    "turnover": "turnovers",
+    "pf": "foulsPersonal",
+    "pts": "points",
+}
 
 
 class NbaApiError(RuntimeError):
@@ -78,14 +126,20 @@ def _http_get(endpoint: str, params: dict, timeout: float) -> dict:
 
     http = _nba_api()[1]
     try:
-        response = requests.get(http.base_url.format(endpoint=endpoint), params=params, headers=http.headers,
-                                timeout=timeout)
+        response = requests.get(
+            http.base_url.format(endpoint=endpoint),
+            params=params,
+            headers=http.headers,
+            timeout=timeout,
+        )
     except (requests.Timeout, requests.ConnectionError) as exc:
         raise TransientSourceError(f"{type(exc).__name__}: {exc}") from exc
     if response.status_code == 429 or response.status_code >= 500:
         raise TransientSourceError(f"HTTP {response.status_code}")
     if response.status_code != 200:
-        raise NbaApiError(f"stats.nba.com/stats/{endpoint} {_shown(params)}: HTTP {response.status_code}")
+        raise NbaApiError(
+            f"stats.nba.com/stats/{endpoint} {_shown(params)}: HTTP {response.status_code}"
+        )
     return response.json()
 
 
@@ -93,7 +147,9 @@ def _shown(params: dict) -> dict:
     return {k: v for k, v in params.items() if v not in ("", None)}
 
 
-def call(endpoint: str, params: dict, timeout: float = 30.0, http_get=None, sleep=time.sleep) -> dict:
+def call(
+    endpoint: str, params: dict, timeout: float = 30.0, http_get=None, sleep=time.sleep
+) -> dict:
     """The one way this module talks to stats.nba.com (``http_get`` is injectable for tests)."""
     get = http_get or _http_get
     for attempt in range(NBA_API_RETRIES + 1):
@@ -102,12 +158,15 @@ def call(endpoint: str, params: dict, timeout: float = 30.0, http_get=None, slee
         except TransientSourceError as exc:
             last = exc
             if attempt < NBA_API_RETRIES:
-                sleep(NBA_API_RETRY_WAIT_SECONDS * 2 ** attempt)
-    raise NbaApiError(f"stats.nba.com/stats/{endpoint} with {_shown(params)}: gave up after "
-                      f"{NBA_API_RETRIES + 1} attempts; last error: {last}")
+                sleep(NBA_API_RETRY_WAIT_SECONDS * 2**attempt)
+    raise NbaApiError(
+        f"stats.nba.com/stats/{endpoint} with {_shown(params)}: gave up after "
+        f"{NBA_API_RETRIES + 1} attempts; last error: {last}"
+    )
 
 
 # ---- pure parsers: documented JSON -> frames with the folder's raw columns -------------------------
+
 
 def _result_set(payload: dict, name: str) -> pd.DataFrame:
     """A V2 result set (``resultSets[i]`` with ``name``, ``headers``, ``rowSet``) as a frame."""
@@ -129,14 +188,20 @@ def _season_label(start: int) -> str:
 def _typed(frame: pd.DataFrame, spec: RawFile, extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The spec's columns in the folder files' order (the contract's), with the folder source's
     dtypes, plus ``extra`` as they are."""
-    order = [c.name for c in _CONTRACT_OF[spec].columns if c.name in spec.columns] if spec in _CONTRACT_OF else []
+    order = (
+        [c.name for c in _CONTRACT_OF[spec].columns if c.name in spec.columns]
+        if spec in _CONTRACT_OF
+        else []
+    )
     out = frame.reindex(columns=[*order, *(c for c in spec.columns if c not in order), *extra])
     for column, kind in spec.columns.items():
         dtype = _NUMBER_DTYPE[spec] if kind == NUMBER else _DTYPES[kind]
         try:
             out[column] = out[column].astype(dtype)
         except (TypeError, ValueError) as exc:
-            raise RawDataError(source_label(spec), f"cannot be read as {dtype} ({exc})", column) from exc
+            raise RawDataError(
+                source_label(spec), f"cannot be read as {dtype} ({exc})", column
+            ) from exc
     return out.reset_index(drop=True)
 
 
@@ -162,15 +227,28 @@ def parse_player_boxscores(payload: dict, game_date: str) -> pd.DataFrame:
     box = payload["boxScoreTraditional"]
     game_id = box["gameId"]
     rows = [
-        {"id": int(game_id) * 10**8 + p["personId"], "min": p["statistics"]["minutes"],
-         **{column: p["statistics"][key] for column, key in _V3_STATS.items()},
-         "player_id": p["personId"], "player_first_name": p["firstName"], "player_last_name": p["familyName"],
-         "player_position": None, "player_team_id": None, "team_id": team["teamId"],
-         "team_abbreviation": team["teamTricode"], "team_full_name": f"{team['teamCity']} {team['teamName']}",
-         "game_id": int(game_id), "game_date": game_date, "game_season": _season(game_id),
-         "game_home_team_id": box["homeTeamId"], "game_visitor_team_id": box["awayTeamId"],
-         "game_postseason": game_id[2] == "4", "comment": p.get("comment") or None}
-        for team in (box["homeTeam"], box["awayTeam"]) for p in team["players"]
+        {
+            "id": int(game_id) * 10**8 + p["personId"],
+            "min": p["statistics"]["minutes"],
+            **{column: p["statistics"][key] for column, key in _V3_STATS.items()},
+            "player_id": p["personId"],
+            "player_first_name": p["firstName"],
+            "player_last_name": p["familyName"],
+            "player_position": None,
+            "player_team_id": None,
+            "team_id": team["teamId"],
+            "team_abbreviation": team["teamTricode"],
+            "team_full_name": f"{team['teamCity']} {team['teamName']}",
+            "game_id": int(game_id),
+            "game_date": game_date,
+            "game_season": _season(game_id),
+            "game_home_team_id": box["homeTeamId"],
+            "game_visitor_team_id": box["awayTeamId"],
+            "game_postseason": game_id[2] == "4",
+            "comment": p.get("comment") or None,
+        }
+        for team in (box["homeTeam"], box["awayTeam"])
+        for p in team["players"]
     ]
     return _typed(pd.DataFrame(rows), PLAYER_BOXSCORES, extra=("comment",))
 
@@ -188,26 +266,56 @@ def parse_shots(payload: dict) -> pd.DataFrame:
     start = s["GAME_ID"].map(_season)
     area = s["SHOT_ZONE_AREA"].str.extract(_AREA)
     shipped = pd.to_datetime(s["GAME_DATE"], format="%Y%m%d")
-    return _typed(pd.DataFrame({
-        "season_1": start + 1, "season_2": start.map(_season_label),
-        "team_id": s["TEAM_ID"], "team_name": s["TEAM_NAME"], "player_id": s["PLAYER_ID"],
-        "player_name": s["PLAYER_NAME"], "position_group": None, "position": None,
-        "game_date": shipped.dt.strftime("%m-%d-%Y"), "game_id": s["GAME_ID"].astype(int), "home_team": s["HTM"],
-        "away_team": s["VTM"], "event_type": s["EVENT_TYPE"], "shot_made": s["SHOT_MADE_FLAG"] == 1,
-        "action_type": s["ACTION_TYPE"], "shot_type": s["SHOT_TYPE"], "basic_zone": s["SHOT_ZONE_BASIC"],
-        "zone_name": area[0], "zone_abb": area[1], "zone_range": s["SHOT_ZONE_RANGE"],
-        "loc_x": s["LOC_X"] / 10, "loc_y": s["LOC_Y"] / 10 + 5.25, "shot_distance": s["SHOT_DISTANCE"],
-        "quarter": s["PERIOD"], "mins_left": s["MINUTES_REMAINING"], "secs_left": s["SECONDS_REMAINING"],
-    }), SHOTS)
+    return _typed(
+        pd.DataFrame(
+            {
+                "season_1": start + 1,
+                "season_2": start.map(_season_label),
+                "team_id": s["TEAM_ID"],
+                "team_name": s["TEAM_NAME"],
+                "player_id": s["PLAYER_ID"],
+                "player_name": s["PLAYER_NAME"],
+                "position_group": None,
+                "position": None,
+                "game_date": shipped.dt.strftime("%m-%d-%Y"),
+                "game_id": s["GAME_ID"].astype(int),
+                "home_team": s["HTM"],
+                "away_team": s["VTM"],
+                "event_type": s["EVENT_TYPE"],
+                "shot_made": s["SHOT_MADE_FLAG"] == 1,
+                "action_type": s["ACTION_TYPE"],
+                "shot_type": s["SHOT_TYPE"],
+                "basic_zone": s["SHOT_ZONE_BASIC"],
+                "zone_name": area[0],
+                "zone_abb": area[1],
+                "zone_range": s["SHOT_ZONE_RANGE"],
+                "loc_x": s["LOC_X"] / 10,
+                "loc_y": s["LOC_Y"] / 10 + 5.25,
+                "shot_distance": s["SHOT_DISTANCE"],
+                "quarter": s["PERIOD"],
+                "mins_left": s["MINUTES_REMAINING"],
+                "secs_left": s["SECONDS_REMAINING"],
+            }
+        ),
+        SHOTS,
+    )
 
 
 def parse_crosswalk(payload: dict) -> pd.DataFrame:
     """Identity crosswalk from ``CommonAllPlayers``: with this source ``player_id`` already is the
     nba.com person id, so ``bdl_player_id`` = ``nba_person_id`` = ``PERSON_ID``."""
     players = _result_set(payload, "CommonAllPlayers")
-    return _typed(pd.DataFrame({"bdl_player_id": players["PERSON_ID"], "bdl_name": players["DISPLAY_FIRST_LAST"],
-                                "nba_person_id": players["PERSON_ID"], "match": "identity_nba_api"}),
-                  PLAYER_ID_CROSSWALK)
+    return _typed(
+        pd.DataFrame(
+            {
+                "bdl_player_id": players["PERSON_ID"],
+                "bdl_name": players["DISPLAY_FIRST_LAST"],
+                "nba_person_id": players["PERSON_ID"],
+                "match": "identity_nba_api",
+            }
+        ),
+        PLAYER_ID_CROSSWALK,
+    )
 
 
 class NbaApiSource(dg.ConfigurableResource):
@@ -228,14 +336,23 @@ class NbaApiSource(dg.ConfigurableResource):
 
     def frame(self, spec: RawFile) -> pd.DataFrame:
         if spec is not PLAYER_ID_CROSSWALK:
-            raise ValueError(f"{spec.name} is read per date from stats.nba.com: use read(spec, dates)")
+            raise ValueError(
+                f"{spec.name} is read per date from stats.nba.com: use read(spec, dates)"
+            )
         payload = self._call("CommonAllPlayers", season=_season_label(season_of(date.today())))
         return validate(spec, self.path(spec), parse_crosswalk(payload)).frame
 
     def _games(self, day: date) -> pd.DataFrame:
         text = day.strftime("%m/%d/%Y")
-        return parse_team_boxscores(self._call("LeagueGameFinder", player_or_team_abbreviation="T",
-                                               league_id_nullable="00", date_from_nullable=text, date_to_nullable=text))
+        return parse_team_boxscores(
+            self._call(
+                "LeagueGameFinder",
+                player_or_team_abbreviation="T",
+                league_id_nullable="00",
+                date_from_nullable=text,
+                date_to_nullable=text,
+            )
+        )
 
     def _rows(self, spec: RawFile, day: date) -> list[pd.DataFrame]:
         teams = self._games(day)
@@ -243,12 +360,27 @@ class NbaApiSource(dg.ConfigurableResource):
             return [teams]
         game_ids = sorted(teams["game_id"].unique())
         if spec is PLAYER_BOXSCORES:
-            return [parse_player_boxscores(self._call("BoxScoreTraditionalV3", game_id=g), day.isoformat())
-                    .drop(columns=["comment"]) for g in game_ids]
-        return [parse_shots(self._call("ShotChartDetail", team_id=0, player_id=0, game_id_nullable=g,
-                                       context_measure_simple="FGA", season_nullable=_season_label(_season(g)),
-                                       season_type_all_star=_SEASON_TYPES[g[2]]))
-                for g in game_ids if g[2] in _SEASON_TYPES]  # no shot chart season type for NBA Cup finals ("6")
+            return [
+                parse_player_boxscores(
+                    self._call("BoxScoreTraditionalV3", game_id=g), day.isoformat()
+                ).drop(columns=["comment"])
+                for g in game_ids
+            ]
+        return [
+            parse_shots(
+                self._call(
+                    "ShotChartDetail",
+                    team_id=0,
+                    player_id=0,
+                    game_id_nullable=g,
+                    context_measure_simple="FGA",
+                    season_nullable=_season_label(_season(g)),
+                    season_type_all_star=_SEASON_TYPES[g[2]],
+                )
+            )
+            for g in game_ids
+            if g[2] in _SEASON_TYPES
+        ]  # no shot chart season type for NBA Cup finals ("6")
 
     def _validated(self, spec: RawFile, dates: list[date]):
         """The dates' rows, validated as the folder's are; fetched once per (file, dates)."""
@@ -257,7 +389,9 @@ class NbaApiSource(dg.ConfigurableResource):
         key = (spec.name, tuple(dates))
         if key not in self._read:
             frames = [f for day in dates for f in self._rows(spec, day)]
-            self._read[key] = validate(spec, self.path(spec), _typed(pd.concat(frames) if frames else pd.DataFrame(), spec))
+            self._read[key] = validate(
+                spec, self.path(spec), _typed(pd.concat(frames) if frames else pd.DataFrame(), spec)
+            )
         return self._read[key]
 
     def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
@@ -272,9 +406,14 @@ class NbaApiSource(dg.ConfigurableResource):
 
     def game_dates(self) -> list[date]:
         """Every date of the current season with a game in the team game finder."""
-        teams = parse_team_boxscores(self._call("LeagueGameFinder", player_or_team_abbreviation="T",
-                                                league_id_nullable="00",
-                                                season_nullable=_season_label(season_of(date.today()))))
+        teams = parse_team_boxscores(
+            self._call(
+                "LeagueGameFinder",
+                player_or_team_abbreviation="T",
+                league_id_nullable="00",
+                season_nullable=_season_label(season_of(date.today())),
+            )
+        )
         return sorted({date.fromisoformat(d) for d in teams["game_date"]})
 
 

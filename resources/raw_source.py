@@ -41,11 +41,21 @@ def default_raw_dir() -> str:
 class RawDataError(ValueError):
     """Bad raw input. The message names the file and, where known, column, row and value."""
 
-    def __init__(self, file: str, problem: str, column: str | None = None, row: object = None, value: object = None):
+    def __init__(
+        self,
+        file: str,
+        problem: str,
+        column: str | None = None,
+        row: object = None,
+        value: object = None,
+    ):
         self.file, self.column, self.row, self.value = file, column, row, value
         where = "".join(
-            [f", column {column!r}" if column else "", f", row {row}" if row is not None else "",
-             f", value {value!r}" if value is not None else ""]
+            [
+                f", column {column!r}" if column else "",
+                f", row {row}" if row is not None else "",
+                f", value {value!r}" if value is not None else "",
+            ]
         )
         super().__init__(f"{file}{where}: {problem}")
 
@@ -75,47 +85,136 @@ class RawFile:
     required: bool = True
     key: tuple[str, ...] = field(default_factory=tuple)
     values: tuple[str, ...] = field(default_factory=tuple)
-    labels: tuple[str, ...] = field(default_factory=tuple)  # columns that name a row's game and player or team
+    labels: tuple[str, ...] = field(
+        default_factory=tuple
+    )  # columns that name a row's game and player or team
 
 
-_COUNTS = ["fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "pf", "pts"]
+_COUNTS = [
+    "fgm",
+    "fga",
+    "fg3m",
+    "fg3a",
+    "ftm",
+    "fta",
+    "oreb",
+    "dreb",
+    "reb",
+    "ast",
+    "stl",
+    "blk",
+    "pf",
+    "pts",
+]
 _BOX_STATS = {c: NUMBER for c in _COUNTS}
 
 PLAYER_BOXSCORES = RawFile(
     "player_boxscores.parquet",
-    {"id": NUMBER, "min": TEXT, **_BOX_STATS, "fg_pct": FLOAT, "fg3_pct": FLOAT, "ft_pct": FLOAT, "turnover": NUMBER,
-     "player_id": INT, "player_first_name": TEXT, "player_last_name": TEXT, "player_position": TEXT,
-     "player_team_id": NUMBER, "team_id": INT, "team_abbreviation": TEXT, "team_full_name": TEXT, "game_id": INT,
-     "game_date": TEXT, "game_season": INT, "game_home_team_id": NUMBER, "game_visitor_team_id": NUMBER,
-     "game_postseason": BOOL},
-    date_column="game_date", minutes_column="min", key=("id",),
-    values=("player_id", "team_id", "team_abbreviation", "game_id", "game_season", "game_home_team_id",
-            "game_visitor_team_id", *_COUNTS, "turnover"),
+    {
+        "id": NUMBER,
+        "min": TEXT,
+        **_BOX_STATS,
+        "fg_pct": FLOAT,
+        "fg3_pct": FLOAT,
+        "ft_pct": FLOAT,
+        "turnover": NUMBER,
+        "player_id": INT,
+        "player_first_name": TEXT,
+        "player_last_name": TEXT,
+        "player_position": TEXT,
+        "player_team_id": NUMBER,
+        "team_id": INT,
+        "team_abbreviation": TEXT,
+        "team_full_name": TEXT,
+        "game_id": INT,
+        "game_date": TEXT,
+        "game_season": INT,
+        "game_home_team_id": NUMBER,
+        "game_visitor_team_id": NUMBER,
+        "game_postseason": BOOL,
+    },
+    date_column="game_date",
+    minutes_column="min",
+    key=("id",),
+    values=(
+        "player_id",
+        "team_id",
+        "team_abbreviation",
+        "game_id",
+        "game_season",
+        "game_home_team_id",
+        "game_visitor_team_id",
+        *_COUNTS,
+        "turnover",
+    ),
     labels=("game_id", "team_abbreviation", "player_id", "player_first_name", "player_last_name"),
 )
 TEAM_BOXSCORES = RawFile(
     "team_boxscores.parquet",
-    {"season_id": TEXT, "team_id": INT, "team_abbreviation": TEXT, "team_name": TEXT, "game_id": TEXT,
-     "game_date": TEXT, "matchup": TEXT, "wl": TEXT, "min": INT, **_BOX_STATS, "fg_pct": FLOAT, "fg3_pct": FLOAT,
-     "ft_pct": FLOAT, "tov": NUMBER, "plus_minus": FLOAT, "season": TEXT},
-    date_column="game_date", key=("game_id", "team_id"),
+    {
+        "season_id": TEXT,
+        "team_id": INT,
+        "team_abbreviation": TEXT,
+        "team_name": TEXT,
+        "game_id": TEXT,
+        "game_date": TEXT,
+        "matchup": TEXT,
+        "wl": TEXT,
+        "min": INT,
+        **_BOX_STATS,
+        "fg_pct": FLOAT,
+        "fg3_pct": FLOAT,
+        "ft_pct": FLOAT,
+        "tov": NUMBER,
+        "plus_minus": FLOAT,
+        "season": TEXT,
+    },
+    date_column="game_date",
+    key=("game_id", "team_id"),
     values=("season_id", "team_abbreviation", "matchup", "min", *_COUNTS, "tov"),
     labels=("game_id", "team_abbreviation"),
 )
 SHOTS = RawFile(
     "shots.parquet",
-    {"season_1": INT, "season_2": TEXT, "team_id": INT, "team_name": TEXT, "player_id": INT, "player_name": TEXT,
-     "position_group": TEXT, "position": TEXT, "game_date": TEXT, "game_id": INT, "home_team": TEXT,
-     "away_team": TEXT, "event_type": TEXT, "shot_made": BOOL, "action_type": TEXT, "shot_type": TEXT,
-     "basic_zone": TEXT, "zone_name": TEXT, "zone_abb": TEXT, "zone_range": TEXT, "loc_x": FLOAT, "loc_y": FLOAT,
-     "shot_distance": NUMBER, "quarter": INT, "mins_left": INT, "secs_left": INT},
-    date_column="game_date", date_format="%m-%d-%Y", required=False,
-    values=("player_id", "game_id", "basic_zone"), labels=("game_id", "player_id", "player_name"),
+    {
+        "season_1": INT,
+        "season_2": TEXT,
+        "team_id": INT,
+        "team_name": TEXT,
+        "player_id": INT,
+        "player_name": TEXT,
+        "position_group": TEXT,
+        "position": TEXT,
+        "game_date": TEXT,
+        "game_id": INT,
+        "home_team": TEXT,
+        "away_team": TEXT,
+        "event_type": TEXT,
+        "shot_made": BOOL,
+        "action_type": TEXT,
+        "shot_type": TEXT,
+        "basic_zone": TEXT,
+        "zone_name": TEXT,
+        "zone_abb": TEXT,
+        "zone_range": TEXT,
+        "loc_x": FLOAT,
+        "loc_y": FLOAT,
+        "shot_distance": NUMBER,
+        "quarter": INT,
+        "mins_left": INT,
+        "secs_left": INT,
+    },
+    date_column="game_date",
+    date_format="%m-%d-%Y",
+    required=False,
+    values=("player_id", "game_id", "basic_zone"),
+    labels=("game_id", "player_id", "player_name"),
 )
 PLAYER_ID_CROSSWALK = RawFile(
     "player_id_crosswalk.parquet",
     {"bdl_player_id": INT, "bdl_name": TEXT, "nba_person_id": INT, "match": TEXT},
-    required=False, key=("bdl_player_id",),
+    required=False,
+    key=("bdl_player_id",),
 )
 
 _KIND_CHECKS = {
@@ -140,8 +239,9 @@ def _is_text(values: pd.Series) -> pd.Series:
     """Per row: the value is a str or None (NaN is not text). Type inference runs in C; values
     are looked at one by one only when it finds something else."""
     nulls = values.isna()
-    if pd.api.types.infer_dtype(values[~nulls], skipna=False) in ("string", "empty") and \
-            all(v is None for v in values[nulls]):
+    if pd.api.types.infer_dtype(values[~nulls], skipna=False) in ("string", "empty") and all(
+        v is None for v in values[nulls]
+    ):
         return pd.Series(True, index=values.index)
     return values.map(lambda v: v is None or isinstance(v, str))
 
@@ -150,26 +250,48 @@ def _validate_structure(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataF
     """Whole-file checks (``RawDataError``); returns the frame with ``_game_date`` added."""
     for column, kind in spec.columns.items():
         if column not in df.columns:
-            raise RawDataError(str(path), f"required column is missing (has: {', '.join(map(str, df.columns))})", column)
+            raise RawDataError(
+                str(path),
+                f"required column is missing (has: {', '.join(map(str, df.columns))})",
+                column,
+            )
         values = df[column]
         ok = _is_int_column(values) if kind == INT else _KIND_CHECKS[kind](values.dtype)
         if not ok:
             row = df.index[0] if len(df) else None
-            raise RawDataError(str(path), f"expected a {kind} column, found dtype {values.dtype}", column, row,
-                               values.iloc[0] if len(df) else None)
+            raise RawDataError(
+                str(path),
+                f"expected a {kind} column, found dtype {values.dtype}",
+                column,
+                row,
+                values.iloc[0] if len(df) else None,
+            )
     if spec.date_column:
         raw_dates = df[spec.date_column]
         parsed = pd.to_datetime(raw_dates, format=spec.date_format, errors="coerce")
         bad = parsed.isna()
         if bad.any():
             row = bad[bad].index[0]
-            raise RawDataError(str(path), f"date does not match {spec.date_format} (the row belongs to no date, "
-                               "so the whole file is refused)", spec.date_column, row, raw_dates[row])
-        future = parsed > pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None)) + pd.Timedelta(days=1)
+            raise RawDataError(
+                str(path),
+                f"date does not match {spec.date_format} (the row belongs to no date, "
+                "so the whole file is refused)",
+                spec.date_column,
+                row,
+                raw_dates[row],
+            )
+        future = parsed > pd.Timestamp(
+            datetime.now(timezone.utc).replace(tzinfo=None)
+        ) + pd.Timedelta(days=1)
         if future.any():
             row = future[future].index[0]
-            raise RawDataError(str(path), "game date is in the future (a box score cannot exist yet)",
-                               spec.date_column, row, raw_dates[row])
+            raise RawDataError(
+                str(path),
+                "game date is in the future (a box score cannot exist yet)",
+                spec.date_column,
+                row,
+                raw_dates[row],
+            )
         df = df.assign(_game_date=parsed.dt.normalize())
     return df
 
@@ -191,21 +313,44 @@ def _row_problems(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataFrame:
         no_minutes = minutes.isna() | (minutes.astype(str).str.strip() == "")
         stats = [c for c in _COUNTS + ["turnover"] if c in df.columns]
         has_stats = (df[stats].fillna(0) != 0).any(axis=1)
-        found.append((no_minutes & has_stats, spec.minutes_column,
-                      pd.Series("minutes missing on a row that has box-score stats", index=df.index)))
+        found.append(
+            (
+                no_minutes & has_stats,
+                spec.minutes_column,
+                pd.Series("minutes missing on a row that has box-score stats", index=df.index),
+            )
+        )
     frames = []
     for mask, column, reasons in found:
         if not mask.any():
             continue
         rows = df[mask]
         label = rows[list(spec.labels)].astype(str).agg(" ".join, axis=1) if spec.labels else ""
-        frames.append(pd.DataFrame({
-            "game_date": rows["_game_date"] if "_game_date" in rows else pd.NaT, "file": str(path),
-            "column": column, "row": rows.index, "value": rows[column].map(repr), "problem": reasons[mask].values,
-            "label": label}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "game_date": rows["_game_date"] if "_game_date" in rows else pd.NaT,
+                    "file": str(path),
+                    "column": column,
+                    "row": rows.index,
+                    "value": rows[column].map(repr),
+                    "problem": reasons[mask].values,
+                    "label": label,
+                }
+            )
+        )
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "game_date" else object) for c in PROBLEM_COLUMNS})
-    return pd.concat(frames, ignore_index=True).sort_values(["game_date", "row", "column"]).reset_index(drop=True)
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype="datetime64[ns]" if c == "game_date" else object)
+                for c in PROBLEM_COLUMNS
+            }
+        )
+    return (
+        pd.concat(frames, ignore_index=True)
+        .sort_values(["game_date", "row", "column"])
+        .reset_index(drop=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -219,7 +364,9 @@ def validate(spec: RawFile, path: Path, df: pd.DataFrame) -> _Validated:
     """Structural checks (raise), then the row problems and unknown columns of a whole file."""
     df = _validate_structure(spec, path, df.reset_index(drop=True))
     known = set(spec.columns) | {"_game_date"}
-    return _Validated(df, _row_problems(spec, path, df), tuple(c for c in df.columns if c not in known))
+    return _Validated(
+        df, _row_problems(spec, path, df), tuple(c for c in df.columns if c not in known)
+    )
 
 
 @lru_cache(maxsize=16)
@@ -228,7 +375,9 @@ def _read_cached(path: str, spec: RawFile, mtime_ns: int, size: int) -> _Validat
         df = pd.read_parquet(path)
     except OSError:
         raise  # I/O, not content: RawSource.frame turns it into TransientSourceError
-    except Exception as exc:  # pyarrow raises ArrowInvalid (a ValueError) for corrupt or truncated files
+    except (
+        Exception
+    ) as exc:  # pyarrow raises ArrowInvalid (a ValueError) for corrupt or truncated files
         raise RawDataError(path, f"unreadable parquet file ({type(exc).__name__}: {exc})") from exc
     return validate(spec, Path(path), df)
 
@@ -237,7 +386,9 @@ def dated_rows(spec: RawFile, label: str, validated: _Validated, dates: list[dat
     """The rows of ``dates`` with the spec's columns as shipped, ``game_date`` first, the shipped
     date when it had another format, and lineage (``source_file``, ``ingested_at``)."""
     frame = validated.frame
-    rows = frame[frame["_game_date"].isin(pd.to_datetime(list(dates)))] if spec.date_column else frame
+    rows = (
+        frame[frame["_game_date"].isin(pd.to_datetime(list(dates)))] if spec.date_column else frame
+    )
     out = rows[[c for c in spec.columns if c != spec.date_column]].copy()
     if spec.date_column:
         out.insert(0, "game_date", rows["_game_date"].values)
@@ -283,11 +434,15 @@ class RawSource(dg.ConfigurableResource):
             stat = path.stat()
             return _read_cached(str(path), spec, stat.st_mtime_ns, stat.st_size)
         except OSError as exc:
-            raise TransientSourceError(f"{path}: could not read ({type(exc).__name__}: {exc})") from exc
+            raise TransientSourceError(
+                f"{path}: could not read ({type(exc).__name__}: {exc})"
+            ) from exc
 
     def frame(self, spec: RawFile) -> pd.DataFrame:
         if not self.has(spec):
-            raise RawDataError(str(self.path(spec)), "file not found" + ("" if spec.required else " (needed here)"))
+            raise RawDataError(
+                str(self.path(spec)), "file not found" + ("" if spec.required else " (needed here)")
+            )
         return self._validated(spec).frame
 
     def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:

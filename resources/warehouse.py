@@ -24,14 +24,13 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
 import dagster as dg
+import duckdb
 import pandas as pd
 from dagster_duckdb import DuckDBIOManager
 
-from resources.dagster_internals import DbIOManager, DbTypeHandler, DuckDbClient, TableSlice
 from resources.contract import ContractViolation, conform, contract_of, empty, warehouse_type
+from resources.dagster_internals import DbIOManager, DbTypeHandler, DuckDbClient, TableSlice
 from resources.raw_source import PROJECT_ROOT
 
 PARTITION_COLUMN = "game_date"
@@ -45,8 +44,12 @@ class WarehouseLocked(RuntimeError):
     """The DuckDB file stayed locked by another process for ``LOCK_WAIT_SECONDS``."""
 
 
-def connect_duckdb(path: str, read_only: bool = False, log: Callable[[str], None] | None = None,
-                   wait_seconds: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+def connect_duckdb(
+    path: str,
+    read_only: bool = False,
+    log: Callable[[str], None] | None = None,
+    wait_seconds: float = LOCK_WAIT_SECONDS,
+) -> duckdb.DuckDBPyConnection:
     """A connection to ``path``; while another process holds the file, wait (logging the holder
     once), then raise ``WarehouseLocked`` naming it."""
     deadline, logged = time.monotonic() + wait_seconds, False
@@ -59,7 +62,9 @@ def connect_duckdb(path: str, read_only: bool = False, log: Callable[[str], None
                 raise
             who = f"PID {holder.group(2)} ({holder.group(1)})"
             if time.monotonic() >= deadline:
-                raise WarehouseLocked(f"warehouse {path} is locked by {who}; gave up after {wait_seconds:.0f} s") from exc
+                raise WarehouseLocked(
+                    f"warehouse {path} is locked by {who}; gave up after {wait_seconds:.0f} s"
+                ) from exc
             if not logged and log is not None:
                 log(f"warehouse {path} is locked by {who}: waiting up to {wait_seconds:.0f} s")
                 logged = True
@@ -88,7 +93,9 @@ def _rows_outside_slice(frame: pd.DataFrame, table_slice: TableSlice) -> pd.Seri
     return ~frame[PARTITION_COLUMN].dt.strftime("%Y-%m-%d").isin(dates)
 
 
-def conform_output(context: dg.OutputContext, table_slice: TableSlice, obj: pd.DataFrame) -> tuple[pd.DataFrame, dg.TableSchema]:
+def conform_output(
+    context: dg.OutputContext, table_slice: TableSlice, obj: pd.DataFrame
+) -> tuple[pd.DataFrame, dg.TableSchema]:
     """Apply the asset's contract and refuse rows outside the partition window being written."""
     table = _table_name(table_slice)
     contract = contract_of(context.definition_metadata or {}, table)
@@ -104,7 +111,9 @@ def conform_output(context: dg.OutputContext, table_slice: TableSlice, obj: pd.D
     return frame, contract
 
 
-def conform_input(context: dg.InputContext, table_slice: TableSlice, frame: pd.DataFrame) -> pd.DataFrame:
+def conform_input(
+    context: dg.InputContext, table_slice: TableSlice, frame: pd.DataFrame
+) -> pd.DataFrame:
     upstream = context.upstream_output
     metadata = (upstream.definition_metadata if upstream else None) or {}
     return conform(frame, contract_of(metadata, _table_name(table_slice)), _table_name(table_slice))
@@ -113,7 +122,9 @@ def conform_input(context: dg.InputContext, table_slice: TableSlice, frame: pd.D
 class ContractDuckDBPandasTypeHandler(DbTypeHandler[pd.DataFrame]):
     """Pandas <-> DuckDB with the table's column contract enforced both ways."""
 
-    def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: pd.DataFrame, connection):
+    def handle_output(
+        self, context: dg.OutputContext, table_slice: TableSlice, obj: pd.DataFrame, connection
+    ):
         frame, contract = conform_output(context, table_slice, obj)
         table = _table_name(table_slice)
         ddl = ", ".join(f'"{c.name}" {warehouse_type(c, "duckdb")}' for c in contract.columns)
@@ -136,7 +147,9 @@ class ContractDuckDBPandasTypeHandler(DbTypeHandler[pd.DataFrame]):
             finally:
                 connection.unregister("_nba_frame")
 
-    def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pd.DataFrame:
+    def load_input(
+        self, context: dg.InputContext, table_slice: TableSlice, connection
+    ) -> pd.DataFrame:
         if table_slice.partition_dimensions and len(context.asset_partition_keys) == 0:
             return conform_input(context, table_slice, pd.DataFrame())
         exists = connection.execute(
@@ -144,7 +157,9 @@ class ContractDuckDBPandasTypeHandler(DbTypeHandler[pd.DataFrame]):
             [table_slice.schema, table_slice.table],
         ).fetchall()[0][0]
         if not exists:
-            raise ContractViolation(f"{_table_name(table_slice)}: table does not exist yet; materialize it first")
+            raise ContractViolation(
+                f"{_table_name(table_slice)}: table does not exist yet; materialize it first"
+            )
         frame = connection.execute(DuckDbClient.get_select_statement(table_slice)).fetchdf()
         return conform_input(context, table_slice, frame)
 
@@ -207,8 +222,14 @@ class WarehouseDuckDBIOManager(DuckDBIOManager):
 class Warehouse(dg.ConfigurableResource):
     """Reads a warehouse table over a date span, with the table's contract applied."""
 
-    def read(self, key: dg.AssetKey, contract: dg.TableSchema, first: str, last: str,
-             log: Callable[[str], None] | None = None) -> pd.DataFrame:
+    def read(
+        self,
+        key: dg.AssetKey,
+        contract: dg.TableSchema,
+        first: str,
+        last: str,
+        log: Callable[[str], None] | None = None,
+    ) -> pd.DataFrame:
         raise NotImplementedError
 
 
@@ -217,8 +238,14 @@ class DuckDBWarehouse(Warehouse):
 
     database: str
 
-    def read(self, key: dg.AssetKey, contract: dg.TableSchema, first: str, last: str,
-             log: Callable[[str], None] | None = None) -> pd.DataFrame:
+    def read(
+        self,
+        key: dg.AssetKey,
+        contract: dg.TableSchema,
+        first: str,
+        last: str,
+        log: Callable[[str], None] | None = None,
+    ) -> pd.DataFrame:
         """Rows of table ``key`` dated ``first``..``last`` (inclusive); none if it does not exist yet."""
         schema, table = key.path
         name = f"{schema}.{table}"
@@ -226,12 +253,16 @@ class DuckDBWarehouse(Warehouse):
             return empty(contract)
         conn = connect_duckdb(self.database, log=log)
         try:
-            exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                                  "AND table_name = ?", [schema, table]).fetchall()[0][0]
+            exists = conn.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+                "AND table_name = ?",
+                [schema, table],
+            ).fetchall()[0][0]
             if not exists:
                 return empty(contract)
-            frame = conn.execute(f"SELECT * FROM {name} WHERE {PARTITION_COLUMN} BETWEEN ? AND ?",
-                                 [first, last]).fetchdf()
+            frame = conn.execute(
+                f"SELECT * FROM {name} WHERE {PARTITION_COLUMN} BETWEEN ? AND ?", [first, last]
+            ).fetchdf()
         finally:
             conn.close()
         return conform(frame, contract, name)
