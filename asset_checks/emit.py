@@ -88,7 +88,8 @@ def emit(
         check_name=spec.name,
         passed=not failed,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"range summary {keys[0]}..{keys[-1]}: {len(keys) - len(failed)} dates passed, {len(failed)} failed"
+        description=f"range summary {keys[0]}..{keys[-1]}: "
+        f"{len(keys) - len(failed)} dates passed, {len(failed)} failed"
         + (f" ({len(errors)} with ERROR, held back one by one)" if errors else ""),
         metadata={
             "range_summary": True,

@@ -18,7 +18,8 @@ def _keys(frame: pd.DataFrame) -> pd.DataFrame:
 def one_row_per_player(
     table: pd.DataFrame, expected: pd.DataFrame, dates: list[str], label: str
 ) -> dict[str, Outcome]:
-    """``table`` has exactly one row per (date, player) of ``expected`` (the rows it is built from)."""
+    """``table`` has exactly one row per (date, player) of ``expected`` (the rows it is built
+    from)."""
     have, want = _keys(table), _keys(expected)
     dup = have[have.duplicated(KEY, keep=False)].drop_duplicates()
     both = want.merge(have.drop_duplicates(), on=KEY, how="outer", indicator=True)

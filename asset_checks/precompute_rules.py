@@ -136,7 +136,8 @@ def _leakage(
     return collect(
         dates,
         [problems_frame(frame["game_date"], ERROR, frame["message"])],
-        f"{thresholds.LEAKAGE_SAMPLE_PER_DATE} sampled rows per date match a recomputation from earlier games",
+        f"{thresholds.LEAKAGE_SAMPLE_PER_DATE} sampled rows per date match a recomputation "
+        "from earlier games",
         counts_by_date(sample),
     )
 

@@ -111,7 +111,8 @@ def unique_keys(
     label: str,
     warn_only: pd.Series | None = None,
 ) -> dict[str, Outcome]:
-    """Every key appears once. Rows flagged ``warn_only`` (kept in raw, excluded downstream) warn."""
+    """Every key appears once. Rows flagged ``warn_only`` (kept in raw, excluded downstream)
+    warn."""
     dup = frame.duplicated(key, keep=False)
     bad = frame[dup]
     severity = np.where(warn_only[dup], WARN, ERROR) if warn_only is not None else ERROR
@@ -445,7 +446,8 @@ def player_value_ranges(
             & (p["minutes_played"] >= thresholds.HIGH_USAGE_MIN_MINUTES)
             & (p["usage_rate"] > thresholds.HIGH_USAGE),
             label,
-            f"usage above {thresholds.HIGH_USAGE:.0f} with {thresholds.HIGH_USAGE_MIN_MINUTES:.0f}+ minutes",
+            f"usage above {thresholds.HIGH_USAGE:.0f} with "
+            f"{thresholds.HIGH_USAGE_MIN_MINUTES:.0f}+ minutes",
             WARN,
         ),
     ]

@@ -22,7 +22,8 @@ PLAYER_SEASON = ["player_id", "season"]
 def _asof(
     keys: pd.DataFrame, running: pd.DataFrame, by: list[str], cols: list[str]
 ) -> pd.DataFrame:
-    """``cols`` of the latest ``running`` row of the same ``by`` strictly before each keys row's date."""
+    """``cols`` of the latest ``running`` row of the same ``by`` strictly before each keys row's
+    date."""
     return windows.asof_before(keys[by + ["game_date"]], "game_date", running, by, cols)[cols]
 
 
@@ -157,7 +158,8 @@ def teammate_absence_features(
     himself played that last team game. D's own roster and DNP list are not used.
 
     ``team_missing_ppg_last_game`` and ``team_ppg_total`` are the missing and the whole roster's
-    points per game at that game (the first version of these features, kept as the model's inputs)."""
+    points per game at that game (the first version of these features, kept as the model's
+    inputs)."""
     p = _played(players).sort_values(PLAYER_SEASON + ["game_date"]).reset_index(drop=True)
     g = p.groupby(PLAYER_SEASON, sort=False)
     p["ppg_after"] = g["points"].cumsum() / (g.cumcount() + 1)

@@ -227,7 +227,8 @@ def evaluation_rows(test: pd.DataFrame) -> pd.DataFrame:
 
 
 def evaluate(model: xgb.Booster, split: Split) -> pd.DataFrame:
-    """One row per (population, predictor): the model and every baseline on exactly the same rows."""
+    """One row per (population, predictor): the model and every baseline on exactly the same
+    rows."""
     rows = evaluation_rows(split.test)
     predictions = {
         "model": predict(model, rows),

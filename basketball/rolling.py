@@ -3,9 +3,9 @@
 Every function takes ``player_game_summary`` rows (and team rows) covering the dates asked for
 and the same season before them, and returns one row per (date D, player) or (date D, team).
 Values come only from games strictly before D: each per-game running statistic is joined to D
-with ``merge_asof(..., allow_exact_matches=False)`` (``windows.asof_before``), which is the ``<`` the earlier system got
-wrong. All windows stay inside the season of D, so a player's first game of a season has NULL
-averages (never zeros) and season-to-date statistics reset.
+with ``merge_asof(..., allow_exact_matches=False)`` (``windows.asof_before``), which is the ``<``
+the earlier system got wrong. All windows stay inside the season of D, so a player's first game
+of a season has NULL averages (never zeros) and season-to-date statistics reset.
 
 The population of D is the players listed in D's box scores (each game's roster, DNP rows
 included) and the teams scheduled on D: who is on the court, known before tip-off. No
@@ -29,7 +29,8 @@ TEAM_KEY = ["team_abbr", "season"]
 
 
 def is_bootstrap(days: pd.Series, seasons: pd.Series, starts: dict[int, pd.Timestamp]) -> pd.Series:
-    """True for the first ``BOOTSTRAP_DAYS`` days of a season (from its first regular-season game)."""
+    """True for the first ``BOOTSTRAP_DAYS`` days of a season (from its first regular-season
+    game)."""
     start = seasons.map(starts)
     return (days >= start) & (days < start + pd.Timedelta(days=BOOTSTRAP_DAYS))
 
@@ -113,7 +114,8 @@ ROLLING_COLUMNS = [
 
 def player_rolling_stats(players: pd.DataFrame, dates) -> pd.DataFrame:
     """As of each date D, per player of D's games: rolling averages over played games before D
-    (up to 5 / 10 games, season to date), rest and workload counts over the 7 and 14 days before D."""
+    (up to 5 / 10 games, season to date), rest and workload counts over the 7 and 14 days before
+    D."""
     pop = population(players, dates)
     running = _player_game_running(players)
     keep = ROLLING_COLUMNS + ["games_played_season", "cum_back_to_backs", "last_game_date", "_row"]

@@ -62,7 +62,8 @@ def build_schedule(team_raw: pd.DataFrame) -> pd.DataFrame:
     if bad.any():
         label = bad[bad].index[0]
         raise ValueError(
-            f"column 'matchup', row {label}, value {rows.at[label, 'matchup']!r}: expected 'AAA vs. BBB' or 'AAA @ BBB'"
+            f"column 'matchup', row {label}, value {rows.at[label, 'matchup']!r}: "
+            "expected 'AAA vs. BBB' or 'AAA @ BBB'"
         )
     rows["home_team_abbr"] = parsed.str[0]
     rows["away_team_abbr"] = parsed.str[1]
@@ -152,7 +153,7 @@ def match_player_rows(
         "team_abbreviation"
     ]
     p["bdl_opponent_abbr"] = [
-        abbr_of_team.get((g, o)) for g, o in zip(p["game_id"], p["bdl_opponent_id"])
+        abbr_of_team.get((g, o)) for g, o in zip(p["game_id"], p["bdl_opponent_id"], strict=True)
     ]
     team_cols = team_offense[
         [
@@ -228,7 +229,8 @@ def zone_counts(shots: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
     unknown = s["zone"].isna()
     if unknown.any():
         raise ValueError(
-            f"column 'basic_zone', value {s.loc[unknown, 'basic_zone'].iloc[0]!r}: unknown shot zone"
+            f"column 'basic_zone', value {s.loc[unknown, 'basic_zone'].iloc[0]!r}: "
+            "unknown shot zone"
         )
     wide = s.pivot_table(
         index=["nba_game_id", "bdl_player_id"],

@@ -77,7 +77,8 @@ def measure(end: str | None, workers: int, model: str) -> None:
     rows = table_rows(tables)
     total = sum(r or 0 for r in rows.values())
     print(
-        f"partitions: {len(report.keys)} ({report.keys[0]} .. {report.keys[-1]})  workers: {workers}  "
+        f"partitions: {len(report.keys)} ({report.keys[0]} .. {report.keys[-1]})  "
+        f"workers: {workers}  "
         f"runs: {report.runs}  errors: {len(report.errors)}"
     )
     for note in report.notes:
@@ -113,14 +114,16 @@ if __name__ == "__main__":
     keys = [d.isoformat() for d in RawSource(raw_dir=default_raw_dir()).game_dates()]
     seasons = sorted({season_of(date.fromisoformat(k)) for k in keys})
     print(
-        "| seasons | partitions | rows | wall time | partitions/s | rows/s |\n|---|---|---|---|---|---|"
+        "| seasons | partitions | rows | wall time | partitions/s | rows/s |\n"
+        "|---|---|---|---|---|---|"
     )
     for n in range(1, len(seasons) + 1):
         end = max(k for k in keys if season_of(date.fromisoformat(k)) <= seasons[n - 1])
         result = run(end, args.workers, "keep").strip().splitlines()[-1]
         fields = dict(f.split("=") for f in result.split()[1:])
         print(
-            f"| {n} (through {end}) | {fields['partitions']} | {fields['rows']} | {fields['seconds']} s | "
+            f"| {n} (through {end}) | {fields['partitions']} | {fields['rows']} | "
+            f"{fields['seconds']} s | "
             f"{fields['partitions_per_s']} | {fields['rows_per_s']} |",
             flush=True,
         )

@@ -34,7 +34,8 @@ if __name__ == "__main__":
     started = time.perf_counter()
     booster = model.train(split)
     print(
-        f"train {len(split.train)} rows, valid {len(split.valid)}, test season {split.test_season}: "
+        f"train {len(split.train)} rows, valid {len(split.valid)}, "
+        f"test season {split.test_season}: "
         f"{time.perf_counter() - started:.1f} s, best iteration {booster.best_iteration}"
     )
     table = model.evaluate(booster, split)
@@ -42,5 +43,6 @@ if __name__ == "__main__":
     for population, rows_ in table.groupby("population"):
         mae = rows_.set_index("predictor")["mae"]
         print(
-            f"{population}: model MAE {100 * (1 - mae['model'] / mae['last_10_avg']):.2f}% below last_10_avg"
+            f"{population}: model MAE "
+            f"{100 * (1 - mae['model'] / mae['last_10_avg']):.2f}% below last_10_avg"
         )

@@ -44,9 +44,10 @@ def team_offense_game_summary(
     **table_asset_args(
         keys.PLAYER_GAME_SUMMARY,
         contracts.PLAYER_GAME_SUMMARY,
-        "One row per player per real NBA game, DNP rows kept and flagged: decimal minutes, usage rate "
-        "from the team's own totals, TS%, eFG%, shot-zone attempts and makes (NULL without shot data). "
-        "Player rows that join no official team row are left out and named by the team_join check.",
+        "One row per player per real NBA game, DNP rows kept and flagged: decimal minutes, usage "
+        "rate from the team's own totals, TS%, eFG%, shot-zone attempts and makes (NULL without "
+        "shot data). Player rows that join no official team row are left out and named by the "
+        "team_join check.",
     ),
     ins={
         "player_boxscores": dg.AssetIn(keys.PLAYER_BOXSCORES),

@@ -13,9 +13,10 @@ from nba_assets.regression_checks import regression_check
 TEAM = keys.TEAM_OFFENSE_GAME_SUMMARY
 PLAYER = keys.PLAYER_GAME_SUMMARY
 ISOLATED = (
-    f"WARN when at most {thresholds.MAX_ISOLATED_TEAM_GAMES} team-games (and at most {thresholds.MAX_ISOLATED_SHARE:.0%} of the "
-    "date's team-games) are affected: isolated balldontlie source defects, named game by game, that must not "
-    "block every pre-game window containing the date. ERROR (blocking) beyond that: a partial load or broken join."
+    f"WARN when at most {thresholds.MAX_ISOLATED_TEAM_GAMES} team-games (and at most "
+    f"{thresholds.MAX_ISOLATED_SHARE:.0%} of the date's team-games) are affected: isolated "
+    "balldontlie source defects, named game by game, that must not block every pre-game window "
+    "containing the date. ERROR (blocking) beyond that: a partial load or broken join."
 )
 TEAM_READS = (keys.SCHEDULE,)
 PLAYER_READS = (TEAM, keys.SCHEDULE, keys.PLAYER_BOXSCORES)
@@ -35,8 +36,8 @@ TEAM_SPECS = {
         TEAM,
         "value_ranges",
         "ERROR (blocking) for impossible values (makes > attempts, points != "
-        "2*(FGM-FG3M)+3*FG3M+FTM, negative counts, teams disagreeing on overtime); WARN for possessions, "
-        "pace or offensive rating outside DOMAIN.md's rough ranges.",
+        "2*(FGM-FG3M)+3*FG3M+FTM, negative counts, teams disagreeing on overtime); WARN for "
+        "possessions, pace or offensive rating outside DOMAIN.md's rough ranges.",
         True,
         TEAM_READS,
     ),
@@ -77,8 +78,9 @@ PLAYER_SPECS = {
         PLAYER,
         "coverage",
         f"ERROR (blocking): minutes_played on every row, usage_rate on at least "
-        f"{thresholds.USAGE_COVERAGE:.0%} of rows with minutes > 0, zone columns on every row with shot data. "
-        f"WARN: zone attempts equal FGA on fewer than {thresholds.ZONE_FGA_AGREEMENT:.0%} of rows with shot data "
+        f"{thresholds.USAGE_COVERAGE:.0%} of rows with minutes > 0, zone columns on every row "
+        "with shot data. WARN: zone attempts equal FGA on fewer than "
+        f"{thresholds.ZONE_FGA_AGREEMENT:.0%} of rows with shot data "
         "(the source disagrees on about 0.3%).",
         True,
         PLAYER_READS,
@@ -88,7 +90,8 @@ PLAYER_SPECS = {
         "value_ranges",
         "ERROR (blocking): box-score identities, minutes within the game's "
         "length, no negative usage, DNP rows without stats. WARN: usage above "
-        f"{thresholds.HIGH_USAGE:.0f} for a player with {thresholds.HIGH_USAGE_MIN_MINUTES:.0f}+ minutes.",
+        f"{thresholds.HIGH_USAGE:.0f} for a player with "
+        f"{thresholds.HIGH_USAGE_MIN_MINUTES:.0f}+ minutes.",
         True,
         PLAYER_READS,
     ),

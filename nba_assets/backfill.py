@@ -7,9 +7,9 @@ the raw and analytics tables first, then the pre-game tables and feature rows (t
 read every earlier season, which another part may still be writing). Pre-game and regression
 windows stay inside their season, so no part reads a date another part is writing and no result
 depends on timing. A date whose checks fail with ERROR is held back alone by the gate of every
-table below it; every other date builds in the same runs. Exit status: 0 when the graph ran to the end, with
-the held-back dates listed, and 1 only when something could not run (bad input of a whole file,
-a crash).
+table below it; every other date builds in the same runs. Exit status: 0 when the graph ran to
+the end, with the held-back dates listed, and 1 only when something could not run (bad input of
+a whole file, a crash).
 
 Then the model: ``points_model`` is trained once every date is built if it never was
 (``--model auto``), always (``--model train``) or never (``--model keep``), on the dates whose
@@ -108,7 +108,8 @@ def _record(report: BackfillReport, result: dg.ExecuteInProcessResult) -> None:
 
 
 def _chunk(first: str, last: str, selection: list[str]) -> tuple[dict[str, set[str]], list[str]]:
-    """One ranged run of ``selection`` in a worker process, against the same instance and warehouse."""
+    """One ranged run of ``selection`` in a worker process, against the same instance and
+    warehouse."""
     report = BackfillReport(keys=[])
     with dg.DagsterInstance.get() as instance:
         job = defs.resolve_job_def("all_tables")
@@ -134,7 +135,8 @@ def _stage_runs(
     keys: list[str],
     workers: int,
 ) -> None:
-    """Each stage over ``keys``: one ranged run, or ``workers`` contiguous ranged runs in parallel processes."""
+    """Each stage over ``keys``: one ranged run, or ``workers`` contiguous ranged runs in parallel
+    processes."""
     chunks = season_chunks(keys, max(1, min(workers, len(keys) // MIN_KEYS_PER_WORKER)))
     if len(chunks) == 1:
         _record(report, _run(job, instance, keys[0], keys[-1], order))
@@ -142,7 +144,7 @@ def _stage_runs(
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         for stage in stages(order):
             selection = [[k.to_user_string() for k in stage]] * len(chunks)
-            _collect(report, pool.map(_chunk, *zip(*chunks), selection))
+            _collect(report, pool.map(_chunk, *zip(*chunks, strict=True), selection))
             if report.errors:
                 return
 
@@ -167,7 +169,10 @@ def season_chunks(keys: list[str], parts: int) -> list[tuple[str, str]]:
         else set()
     )
     bounds = [0, *cuts, len(seasons)]
-    chunks = [[k for season in seasons[a:b] for k in season] for a, b in zip(bounds, bounds[1:])]
+    chunks = [
+        [k for season in seasons[a:b] for k in season]
+        for a, b in zip(bounds, bounds[1:], strict=False)
+    ]
     return [(c[0], c[-1]) for c in chunks if c]
 
 

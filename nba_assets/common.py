@@ -103,7 +103,8 @@ def without_dates(frame: pd.DataFrame, dates: Iterable[str]) -> pd.DataFrame:
 
 
 def gate_results(context: dg.AssetExecutionContext, key: dg.AssetKey, held: dict[str, str]):
-    """The ``inputs_ready`` result of every date being built: failed (ERROR) for a held-back date."""
+    """The ``inputs_ready`` result of every date being built: failed (ERROR) for a held-back
+    date."""
     outcomes = {
         d: Outcome(False, ERROR, _held_text(held[d]), {})
         if d in held

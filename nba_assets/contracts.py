@@ -205,7 +205,8 @@ _TEAM_FEATURES = {
 
 
 def _feature(name: str):
-    """A feature column typed as in the pre-game table it comes from; nullable (a missing input stays NULL)."""
+    """A feature column typed as in the pre-game table it comes from; nullable (a missing input
+    stays NULL)."""
     if name in _TEAM_FEATURES:
         return column(name, "float64", True, _TEAM_FEATURES[name])
     if name in form.FEATURES:

@@ -1,6 +1,7 @@
 """The code location's single entry point: ``defs``, the layers merged with the resources of the
 deployment (``NBA_DEPLOYMENT``, ``resources/deployment.py``). Loading it reads no data: the game
-dates are dynamic partitions the ``game_dates`` sensor and ``nba-backfill`` add from the raw source."""
+dates are dynamic partitions the ``game_dates`` sensor and ``nba-backfill`` add from the raw
+source."""
 
 import warnings
 
@@ -66,7 +67,8 @@ RESOURCES = resources_for(current().name)
 
 
 def definitions(resources: dict) -> dg.Definitions:
-    """Every layer (its assets and their checks), the jobs, schedules and sensors, and ``resources``."""
+    """Every layer (its assets and their checks), the jobs, schedules and sensors, and
+    ``resources``."""
     return dg.Definitions.merge(
         raw.definitions(),
         analytics.definitions(),

@@ -46,8 +46,9 @@ NEVER_MATERIALIZED = "was never materialized"
 GATE_DESCRIPTION = (
     "ERROR (blocking): every input partition of D is readable (materialized, its blocking checks "
     "evaluated on its latest materialization and passed, not stale). Otherwise D is held back: "
-    "written empty, with this check naming the upstream asset, check and games. A backfill records it "
-    "for the held-back dates only; a built date's result is its materialization (no held_back)."
+    "written empty, with this check naming the upstream asset, check and games. A backfill "
+    "records it for the held-back dates only; a built date's result is its materialization (no "
+    "held_back)."
 )
 
 
@@ -91,7 +92,8 @@ class Lineage(dg.ConfigurableResource):
 
 
 class UpstreamCheckFailed(Exception):
-    """A table could not be built at all (e.g. the model from too few dates, predictions without a model)."""
+    """A table could not be built at all (e.g. the model from too few dates, predictions without a
+    model)."""
 
 
 def unreadable(
@@ -173,7 +175,8 @@ def _failed_with_error(
 
 
 def held_back(context: dg.AssetExecutionContext, inputs: Iterable[dg.AssetKey]) -> dict[str, str]:
-    """date -> reason, for the dates being built whose identity input partitions are not readable."""
+    """date -> reason, for the dates being built whose identity input partitions are not
+    readable."""
     dates = list(context.partition_keys)
     out: dict[str, str] = {}
     for asset in inputs:
@@ -187,7 +190,8 @@ def held_back(context: dg.AssetExecutionContext, inputs: Iterable[dg.AssetKey]) 
 def held_back_reasons(
     instance: dg.DagsterInstance, asset: dg.AssetKey, dates: Sequence[str]
 ) -> dict[str, str]:
-    """date -> why, for the dates whose latest materialization of ``asset`` says it held them back."""
+    """date -> why, for the dates whose latest materialization of ``asset`` says it held them
+    back."""
     return dict(
         sorted(
             _held_back_in_metadata(latest_materialization_records(instance, asset, dates)).items()

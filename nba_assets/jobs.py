@@ -18,8 +18,8 @@ MODEL = dg.AssetSelection.assets(keys.POINTS_MODEL, keys.MODEL_EVALUATION)
 all_tables_job = dg.define_asset_job(
     "all_tables",
     selection=ALL_TABLES,
-    description="Every table up to the feature rows, and its checks, for the selected dates; a date range runs "
-    "as one run (BackfillPolicy.single_run) with check results recorded per date.",
+    description="Every table up to the feature rows, and its checks, for the selected dates; a "
+    "date range runs as one run (BackfillPolicy.single_run) with check results recorded per date.",
 )
 predict_points_job = dg.define_asset_job(
     "predict_points",
@@ -29,12 +29,14 @@ predict_points_job = dg.define_asset_job(
 train_points_model_job = dg.define_asset_job(
     "train_points_model",
     selection=MODEL,
-    description="Train, evaluate and store a new points model version from every date's feature rows.",
+    description="Train, evaluate and store a new points model version from every date's feature "
+    "rows.",
 )
 daily_refresh_job = dg.define_asset_job(
     "daily_refresh",
     selection=ALL_TABLES | PREDICTIONS,
-    description="One game date through the whole partitioned graph: raw to feature rows, then predictions.",
+    description="One game date through the whole partitioned graph: raw to feature rows, then "
+    "predictions.",
 )
 
 
@@ -51,7 +53,8 @@ def previous_game_date(instance: dg.DagsterInstance, when: datetime) -> str | No
     execution_timezone=TIMEZONE,
     name="daily_refresh",
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="07:00 America/New_York: rebuild the previous game date from raw box scores to predictions.",
+    description="07:00 America/New_York: rebuild the previous game date from raw box scores to "
+    "predictions.",
 )
 def daily_refresh_schedule(context: dg.ScheduleEvaluationContext):
     key = previous_game_date(context.instance, context.scheduled_execution_time)
@@ -70,7 +73,8 @@ weekly_retrain_schedule = dg.ScheduleDefinition(
     cron_schedule="0 9 * * 1",
     execution_timezone=TIMEZONE,
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="Mondays 09:00 America/New_York, after the daily refresh: retrain on every date built so far.",
+    description="Mondays 09:00 America/New_York, after the daily refresh: retrain on every date "
+    "built so far.",
 )
 
 
@@ -86,8 +90,8 @@ def partition_requests(known: list[str], found: list[str]) -> list:
     name="game_dates",
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Adds every game date of the raw folder as a partition of game_dates (dates come from the "
-    "data, so new dates appear without a code change or a redeploy).",
+    description="Adds every game date of the raw folder as a partition of game_dates (dates come "
+    "from the data, so new dates appear without a code change or a redeploy).",
 )
 def game_dates_sensor(context: dg.SensorEvaluationContext, raw_source: RawSource):
     found = [d.isoformat() for d in raw_source.game_dates()]
@@ -101,13 +105,14 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
     "nba_automation",
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.STOPPED,
-    description="Evaluates FOLLOW_UPSTREAM: a derived table of the latest date is rebuilt after its upstream "
-    "changed, once the upstream's blocking checks passed.",
+    description="Evaluates FOLLOW_UPSTREAM: a derived table of the latest date is rebuilt after "
+    "its upstream changed, once the upstream's blocking checks passed.",
 )
 
 
 def definitions() -> dg.Definitions:
-    """The jobs, schedules and sensors (``nba_assets/definitions.py`` merges them with the layers)."""
+    """The jobs, schedules and sensors (``nba_assets/definitions.py`` merges them with the
+    layers)."""
     return dg.Definitions(
         jobs=[all_tables_job, predict_points_job, train_points_model_job, daily_refresh_job],
         schedules=[daily_refresh_schedule, weekly_retrain_schedule],

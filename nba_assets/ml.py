@@ -226,7 +226,8 @@ def training_rows(
     if share > thresholds.MAX_DATES_LEFT_OUT_SHARE:
         first = next(iter(left_out.items()))
         raise UpstreamCheckFailed(
-            f"model not trained: {len(left_out)} of {len(all_keys)} dates ({share:.1%}) have no readable feature rows "
+            f"model not trained: {len(left_out)} of {len(all_keys)} dates ({share:.1%}) have no "
+            "readable feature rows "
             f"(limit {thresholds.MAX_DATES_LEFT_OUT_SHARE:.0%}); first: {first[0]}: {first[1]}"
         )
     if left_out:

@@ -52,21 +52,22 @@ MODEL_SPECS = {
         "beats_baselines",
         asset=keys.POINTS_MODEL,
         blocking=True,
-        description="ERROR (blocks predictions): the model's MAE is below every baseline's (last-10, season, "
-        "blend) in both populations, on the same evaluation rows.",
+        description="ERROR (blocks predictions): the model's MAE is below every baseline's "
+        "(last-10, season, blend) in both populations, on the same evaluation rows.",
     ),
     "training_precedes_evaluation": dg.AssetCheckSpec(
         "training_precedes_evaluation",
         asset=keys.POINTS_MODEL,
         blocking=True,
-        description="ERROR (blocks predictions): every training and validation date precedes every evaluation "
-        "date.",
+        description="ERROR (blocks predictions): every training and validation date precedes "
+        "every evaluation date.",
     ),
     "train_eval_mae_gap": dg.AssetCheckSpec(
         "train_eval_mae_gap",
         asset=keys.POINTS_MODEL,
         blocking=False,
-        description=f"WARN: evaluation MAE more than {100 * thresholds.MAX_TRAIN_EVAL_MAE_GAP:.0f}% above training MAE.",
+        description="WARN: evaluation MAE more than "
+        f"{100 * thresholds.MAX_TRAIN_EVAL_MAE_GAP:.0f}% above training MAE.",
     ),
 }
 

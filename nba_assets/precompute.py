@@ -93,8 +93,9 @@ def _player_table(
 player_rolling_stats = _player_table(
     keys.PLAYER_ROLLING_STATS,
     contracts.PLAYER_ROLLING_STATS,
-    "Per player of D's games: points L5/L10/season, points std L10, minutes, usage and attempts L10, points per "
-    "minute, games played, rest and workload over 7 and 14 days, from played games before D in the same season.",
+    "Per player of D's games: points L5/L10/season, points std L10, minutes, usage and attempts "
+    "L10, points per minute, games played, rest and workload over 7 and 14 days, from played "
+    "games before D in the same season.",
     precompute_checks.ROLLING_SPECS,
     rolling.player_rolling_stats,
     precompute_rules.rolling_leakage,
@@ -107,8 +108,8 @@ player_rolling_stats = _player_table(
 player_shot_zone_analysis = _player_table(
     keys.PLAYER_SHOT_ZONE_ANALYSIS,
     contracts.PLAYER_SHOT_ZONE_ANALYSIS,
-    "Per player of D's games: zone rates, zone FG%, attempts per game and primary zone over the last 10 played "
-    "games before D in the same season; NULL without shot data.",
+    "Per player of D's games: zone rates, zone FG%, attempts per game and primary zone over the "
+    "last 10 played games before D in the same season; NULL without shot data.",
     precompute_checks.ZONE_SPECS,
     rolling.player_shot_zone_analysis,
     precompute_rules.zone_leakage,

@@ -9,13 +9,13 @@ from nba_assets.common import check_spec, emit_checks
 from nba_assets.regression_checks import regression_check
 
 COVERAGE = (
-    "ERROR (blocking): every player with minutes on D who played earlier this season has a row, and a "
-    "game date outside the 14-day bootstrap period is never empty."
+    "ERROR (blocking): every player with minutes on D who played earlier this season has a row, "
+    "and a game date outside the 14-day bootstrap period is never empty."
 )
 LEAKAGE = (
-    f"ERROR (blocking): {thresholds.LEAKAGE_SAMPLE_PER_DATE} rows per date, spread over the players, are recomputed "
-    "row by row from the player's games strictly before D (same season) and must match. Catches a `<=` "
-    "where `<` belongs."
+    f"ERROR (blocking): {thresholds.LEAKAGE_SAMPLE_PER_DATE} rows per date, spread over the "
+    "players, are recomputed row by row from the player's games strictly before D (same season) "
+    "and must match. Catches a `<=` where `<` belongs."
 )
 
 ROLLING_SPECS = {

@@ -30,13 +30,15 @@ from resources.raw_source import (
     TransientSourceError,
 )
 
-# With the live source every raw read is a stats.nba.com call: one at a time (the pool's limit is 1).
+# With the live source every raw read is a stats.nba.com call: one at a time (the pool's limit is
+# 1).
 RAW_POOL = NBA_API_POOL if current().raw_source == "nba_api" else None
 SHIPPED_VALUES = (
     "ERROR (blocking) when a row of the date has a value that cannot be used: a missing key or "
-    "box-score value, minutes that cannot be parsed, text where a number belongs, minutes missing on "
-    "a row with stats; each is named by file, row, column, value, game and player, and only this date "
-    "is held back. WARN when the file has columns the contract does not know (kept out of the table)."
+    "box-score value, minutes that cannot be parsed, text where a number belongs, minutes missing "
+    "on a row with stats; each is named by file, row, column, value, game and player, and only "
+    "this date is held back. WARN when the file has columns the contract does not know (kept out "
+    "of the table)."
 )
 MAX_LISTED = 20
 
@@ -64,7 +66,8 @@ def shipped_values(
             out[d] = Outcome(not unknown, WARN, "; ".join(notes) or "every value usable", {})
             continue
         lines = [
-            f"{r.file} row {r.row}, column {r.column!r}, value {r.value} ({r.label}, {d}): {r.problem}"
+            f"{r.file} row {r.row}, column {r.column!r}, value {r.value} "
+            f"({r.label}, {d}): {r.problem}"
             for r in rows.itertuples(index=False)
         ]
         out[d] = Outcome(

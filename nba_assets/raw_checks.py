@@ -11,7 +11,8 @@ PLAYER_SPECS = {
     "unique_player_games": check_spec(
         keys.PLAYER_BOXSCORES,
         "unique_player_games",
-        "ERROR (blocking): each (player_id, game_id) appears once; a duplicate would double a player's game downstream.",
+        "ERROR (blocking): each (player_id, game_id) appears once; a duplicate would double a "
+        "player's game downstream.",
         blocking=True,
     )
 }
@@ -19,9 +20,9 @@ TEAM_SPECS = {
     "unique_team_games": check_spec(
         keys.TEAM_BOXSCORES,
         "unique_team_games",
-        "Each (game_id, team_id) appears once. ERROR (blocking) for real NBA games; WARN for preseason and All-Star "
-        "rows, which are kept in raw but never used downstream (the shipped data has one 3-minute preseason stub, "
-        "NYK 2023-10-14).",
+        "Each (game_id, team_id) appears once. ERROR (blocking) for real NBA games; WARN for "
+        "preseason and All-Star rows, which are kept in raw but never used downstream (the shipped "
+        "data has one 3-minute preseason stub, NYK 2023-10-14).",
         blocking=True,
     )
 }
@@ -29,8 +30,9 @@ SCHEDULE_SPECS = {
     "two_teams_per_game": check_spec(
         keys.SCHEDULE,
         "two_teams_per_game",
-        "Every game has exactly two official team rows naming the same home and away teams. ERROR (blocking) for real "
-        "NBA games, whose official totals everything downstream relies on; WARN for preseason and All-Star games.",
+        "Every game has exactly two official team rows naming the same home and away teams. ERROR "
+        "(blocking) for real NBA games, whose official totals everything downstream relies on; "
+        "WARN for preseason and All-Star games.",
         blocking=True,
     )
 }

@@ -19,11 +19,11 @@ from resources.dagster_internals import latest_materialization_records
 
 NAME = "regression_vs_trailing_30d"
 DESCRIPTION = (
-    f"WARN only: date-level means against the trailing {thresholds.REGRESSION_WINDOW} game dates of the same "
-    "season (this run's "
+    f"WARN only: date-level means against the trailing {thresholds.REGRESSION_WINDOW} game "
+    "dates of the same season (this run's "
     "earlier dates, else the metrics recorded on each earlier date's latest materialization); "
-    f"|z| > {thresholds.REGRESSION_MAX_Z:.0f} is suspicious even when absolute checks pass. Fewer than "
-    f"{thresholds.REGRESSION_MIN_HISTORY} earlier dates with data: 'not compared'."
+    f"|z| > {thresholds.REGRESSION_MAX_Z:.0f} is suspicious even when absolute checks pass. "
+    f"Fewer than {thresholds.REGRESSION_MIN_HISTORY} earlier dates with data: 'not compared'."
 )
 
 
@@ -61,7 +61,8 @@ def with_trailing(context, asset: dg.AssetKey, metrics: pd.DataFrame) -> pd.Data
 
 
 def regression_check(asset: dg.AssetKey, metrics: Callable[[pd.DataFrame], pd.DataFrame]):
-    """The check of ``asset``'s per-date ``metrics`` (one row per date) against the trailing dates."""
+    """The check of ``asset``'s per-date ``metrics`` (one row per date) against the trailing
+    dates."""
     check = check_spec(asset, NAME, DESCRIPTION, False)
 
     @dg.multi_asset_check(

@@ -41,7 +41,8 @@ def table_rows(tables: list[dg.AssetKey], wait_seconds: float = 30.0) -> dict[st
 
 
 def check_results(instance: dg.DagsterInstance, keys: list[str]) -> dict[dg.AssetCheckKey, dict]:
-    """Per check: dates passed, and the failing dates split into ERROR and WARN with descriptions."""
+    """Per check: dates passed, and the failing dates split into ERROR and WARN with
+    descriptions."""
     graph = defs.resolve_asset_graph()
     check_keys = sorted(
         (
@@ -96,7 +97,8 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
     for table, rows in table_rows(tables).items():
         done = len(report.materialized.get(dg.AssetKey.from_user_string(table), ()))
         print(
-            f"  {table:45s} {rows if rows is not None else 'n/a':>9}  ({done} partitions materialized)"
+            f"  {table:45s} {rows if rows is not None else 'n/a':>9}  "
+            f"({done} partitions materialized)"
         )
     print_model(instance)
     print("\nChecks (per date: passed / failed)")
@@ -107,13 +109,13 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
             f"  {key.to_user_string():75s} {r['passed']:4d} passed {len(r['failed']):4d} failed"
             + (f" ({len(errors)} ERROR)" if errors else "")
         )
-        for date, (severity, description) in r["failed"].items():
+        for _date, (severity, description) in r["failed"].items():
             print(f"      {severity:5s} {description[:220]}")
     held = held_back_partitions(instance, report.keys)
     if held:
         print(
-            f"\nHeld back: {sum(len(a) for a, _ in held.values())} partitions on {len(held)} date(s), every "
-            "other date built"
+            f"\nHeld back: {sum(len(a) for a, _ in held.values())} partitions on "
+            f"{len(held)} date(s), every other date built"
         )
         for date, (assets, reason) in held.items():
             print(f"  {date}: {', '.join(assets)}")
@@ -138,7 +140,8 @@ def print_model(instance: dg.DagsterInstance) -> None:
     meta = {k: v.value for k, v in event.asset_materialization.metadata.items()}
     print(
         f"\nPoints model {meta['model_version']} (test season {meta['test_season']}): MAE "
-        f"{meta['all_played_pct_below_last_10']:.2f}% below the last-10 average on all_played rows, "
+        f"{meta['all_played_pct_below_last_10']:.2f}% below the last-10 average on all_played "
+        "rows, "
         f"{meta['rotation_pct_below_last_10']:.2f}% on rotation rows"
     )
     checks = [

@@ -37,7 +37,8 @@ def create_table_sql(table_slice: TableSlice, contract: dg.TableSchema) -> str:
     cluster = [k.upper() for k in CLUSTER_KEYS if k in names]
     clustering = f" CLUSTER BY {', '.join(cluster)}" if cluster else ""
     return (
-        f"CREATE TABLE IF NOT EXISTS `{table_slice.database}.{table_slice.schema}.{table_slice.table}` "
+        "CREATE TABLE IF NOT EXISTS "
+        f"`{table_slice.database}.{table_slice.schema}.{table_slice.table}` "
         f"({columns}){partition}{clustering}"
     )
 
@@ -91,7 +92,10 @@ def warehouse_bigquery_io_manager() -> WarehouseBigQueryIOManager:
 def read_sql(project: str, key: dg.AssetKey) -> str:
     """The query that reads table ``key`` over a date span (parameters ``@first``, ``@last``)."""
     schema, table = key.path
-    return f"SELECT * FROM `{project}.{schema}.{table}` WHERE {PARTITION_COLUMN.upper()} BETWEEN @first AND @last"
+    return (
+        f"SELECT * FROM `{project}.{schema}.{table}` "
+        f"WHERE {PARTITION_COLUMN.upper()} BETWEEN @first AND @last"
+    )
 
 
 class BigQueryWarehouse(Warehouse):

@@ -10,8 +10,9 @@ Why they are needed at all, each for one thing the public API (Dagster 1.13) doe
 - Per-date check evaluations that name their target materialization (``target_of``), as Dagster
   does itself for a single-partition check (``asset_checks/emit.py``).
 - The IO-manager base classes (``DbIOManager``, ``DbTypeHandler``, ``TableSlice``, and
-  dagster-duckdb's unexported ``DuckDbClient``) the warehouse IO managers build on (``resources/warehouse.py``, ``resources/bigquery.py``), as the
-  dagster-duckdb and dagster-gcp integrations do.
+  dagster-duckdb's unexported ``DuckDbClient``) the warehouse IO managers build on
+  (``resources/warehouse.py``, ``resources/bigquery.py``), as the dagster-duckdb and dagster-gcp
+  integrations do.
 - What the UI shows for a check per date (``check_state_by_date``) and instance-config
   validation (``dagster_instance_config``), which the tests assert on.
 - The stock SQLite event log storage, its dynamic-partitions table and its config types, which

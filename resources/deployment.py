@@ -37,7 +37,8 @@ DEPLOYMENTS = {
 
 
 def current() -> Deployment:
-    """The deployment named by ``NBA_DEPLOYMENT`` (default ``local``); an unknown name is refused."""
+    """The deployment named by ``NBA_DEPLOYMENT`` (default ``local``); an unknown name is
+    refused."""
     name = os.environ.get("NBA_DEPLOYMENT", "local")
     if name not in DEPLOYMENTS:
         raise ValueError(f"NBA_DEPLOYMENT={name!r}: expected one of {sorted(DEPLOYMENTS)}")

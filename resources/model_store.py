@@ -74,7 +74,8 @@ class _GcsFiles:
 
 
 class ModelStore(dg.ConfigurableResource):
-    """Versioned model artifacts in a local folder, or in ``gs://gcs_bucket/gcs_prefix`` when set."""
+    """Versioned model artifacts in a local folder, or in ``gs://gcs_bucket/gcs_prefix`` when
+    set."""
 
     local_dir: str = ""
     gcs_bucket: str = ""
@@ -94,7 +95,8 @@ class ModelStore(dg.ConfigurableResource):
         return self._files
 
     def save(self, version: str, artifacts: dict[str, bytes]) -> str:
-        """Write ``artifacts`` under ``version``, then point ``latest.json`` at it; returns its location."""
+        """Write ``artifacts`` under ``version``, then point ``latest.json`` at it; returns its
+        location."""
         files = self.files()
         for name, data in artifacts.items():
             existing = files.get(f"{version}/{name}")

@@ -1,14 +1,16 @@
-"""stats.nba.com as the raw source (``NBA_DEPLOYMENT=live`` or ``production``), through the optional ``nba_api`` package.
+"""stats.nba.com as the raw source (``NBA_DEPLOYMENT=live`` or ``production``), through the
+optional ``nba_api`` package.
 
-``NbaApiSource.read(spec, dates)`` returns what ``RawSource.read`` returns (columns, dtypes, validation,
-lineage) for team box scores (``LeagueGameFinder``, team mode: the endpoint the folder's team file was
-saved from), player box scores (``BoxScoreTraditionalV3`` per game) and shots (``ShotChartDetail`` per
-game, every attempt). The parsers are pure functions of the documented JSON.
+``NbaApiSource.read(spec, dates)`` returns what ``RawSource.read`` returns (columns, dtypes,
+validation, lineage) for team box scores (``LeagueGameFinder``, team mode: the endpoint the
+folder's team file was saved from), player box scores (``BoxScoreTraditionalV3`` per game) and
+shots (``ShotChartDetail`` per game, every attempt). The parsers are pure functions of the
+documented JSON.
 
 Every request goes through ``call``: ``NBA_API_RETRIES`` retries with doubling waits on timeouts,
 connection errors, HTTP 429 and 5xx, then ``NbaApiError`` naming endpoint, parameters and last error
-(final: the asset's own ``RetryRequested`` is for ``TransientSourceError`` only). One request at a time:
-when this source is selected, the assets that call it (the ``nba_raw`` assets and
+(final: the asset's own ``RetryRequested`` is for ``TransientSourceError`` only). One request at a
+time: when this source is selected, the assets that call it (the ``nba_raw`` assets and
 ``player_game_summary``, which reads the crosswalk) take ``pool=NBA_API_POOL``, limited to 1.
 """
 
@@ -47,7 +49,10 @@ from resources.raw_source import (
 NBA_API_POOL = "nba_api"
 NBA_API_RETRIES = SOURCE_RETRIES  # retries after the first attempt
 NBA_API_RETRY_WAIT_SECONDS = 2.0  # doubled on every retry (2, 4, 8 s): a website, not a file
-INSTALL_HINT = 'the live source (NBA_DEPLOYMENT=live or production) needs the optional nba_api package: pip install -e ".[live]"'
+INSTALL_HINT = (
+    "the live source (NBA_DEPLOYMENT=live or production) needs the optional nba_api package: "
+    'pip install -e ".[live]"'
+)
 
 _ENDPOINT_OF = {
     TEAM_BOXSCORES: "leaguegamefinder",
@@ -97,7 +102,8 @@ _V3_STATS = {
 
 
 class NbaApiError(RuntimeError):
-    """A stats.nba.com request that failed for good (retries exhausted, or a non-retryable answer)."""
+    """A stats.nba.com request that failed for good (retries exhausted, or a non-retryable
+    answer)."""
 
 
 def source_label(spec: RawFile) -> str:
@@ -165,7 +171,7 @@ def call(
     )
 
 
-# ---- pure parsers: documented JSON -> frames with the folder's raw columns -------------------------
+# ---- pure parsers: documented JSON -> frames with the folder's raw columns -----------------------
 
 
 def _result_set(payload: dict, name: str) -> pd.DataFrame:
@@ -218,11 +224,12 @@ def parse_player_boxscores(payload: dict, game_date: str) -> pd.DataFrame:
     NULL for players who played; the raw contract has no column for it, so ``read`` leaves it out).
 
     ``min`` is the string as shipped ("34:12", "PT34M12.00S", "" for a DNP). nba.com ids replace
-    balldontlie's: ``player_id`` is the person id, ``team_id`` and ``game_home/visitor_team_id`` are
-    nba.com team ids, ``game_id`` is the nba.com game id as an integer. ``id`` (balldontlie's row id)
-    does not exist: it is the key ``game_id * 10**8 + person id``. ``game_postseason`` is true for
-    playoff games (id type ``4``). NULL: ``player_position`` (V3's ``position`` is only the starting
-    slot) and ``player_team_id`` (balldontlie's team at pull time). Counts and percentages as shipped.
+    balldontlie's: ``player_id`` is the person id, ``team_id`` and ``game_home/visitor_team_id``
+    are nba.com team ids, ``game_id`` is the nba.com game id as an integer. ``id`` (balldontlie's
+    row id) does not exist: it is the key ``game_id * 10**8 + person id``. ``game_postseason`` is
+    true for playoff games (id type ``4``). NULL: ``player_position`` (V3's ``position`` is only
+    the starting slot) and ``player_team_id`` (balldontlie's team at pull time). Counts and
+    percentages as shipped.
     """
     box = payload["boxScoreTraditional"]
     game_id = box["gameId"]
@@ -259,9 +266,9 @@ _AREA = re.compile(r"^(.*)\((\w+)\)$")  # "Left Side Center(LC)"
 def parse_shots(payload: dict) -> pd.DataFrame:
     """``ShotChartDetail`` rows. ``game_id`` drops the leading ``00``; ``game_date`` becomes
     MM-DD-YYYY; ``SHOT_ZONE_AREA`` splits into ``zone_name``/``zone_abb``; ``loc_x``/``loc_y`` are
-    rescaled from tenths of feet to feet with y from the baseline (hoop at 5.25 ft), as in the folder
-    (checked against ``shot_distance``; the folder author's x orientation is undocumented, x is kept as
-    shipped). ``position_group``/``position`` are not in the shot chart: NULL."""
+    rescaled from tenths of feet to feet with y from the baseline (hoop at 5.25 ft), as in the
+    folder (checked against ``shot_distance``; the folder author's x orientation is undocumented,
+    x is kept as shipped). ``position_group``/``position`` are not in the shot chart: NULL."""
     s = _result_set(payload, "Shot_Chart_Detail")
     start = s["GAME_ID"].map(_season)
     area = s["SHOT_ZONE_AREA"].str.extract(_AREA)
@@ -395,7 +402,8 @@ class NbaApiSource(dg.ConfigurableResource):
         return self._read[key]
 
     def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
-        """The dates' rows, as ``RawSource.read`` returns them (``source_file`` names the endpoint)."""
+        """The dates' rows, as ``RawSource.read`` returns them (``source_file`` names the
+        endpoint)."""
         return dated_rows(spec, source_label(spec), self._validated(spec, dates), dates)
 
     def problems(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:

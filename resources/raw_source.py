@@ -297,7 +297,8 @@ def _validate_structure(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataF
 
 
 def _row_problems(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataFrame:
-    """One line per (row, column) problem, with the row's date and a label naming game and player."""
+    """One line per (row, column) problem, with the row's date and a label naming game and
+    player."""
     found: list[tuple[pd.Series, str, pd.Series]] = []  # (mask, column, reason per row)
     for column in (*spec.key, *spec.values):
         missing = df[column].isna()
@@ -446,8 +447,8 @@ class RawSource(dg.ConfigurableResource):
         return self._validated(spec).frame
 
     def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
-        """Rows of ``dates`` as shipped, plus ``game_date`` (date), ``source_file`` and ``ingested_at``,
-        indexed by their row in the file."""
+        """Rows of ``dates`` as shipped, plus ``game_date`` (date), ``source_file`` and
+        ``ingested_at``, indexed by their row in the file."""
         return dated_rows(spec, str(self.path(spec)), self._validated(spec), dates)
 
     def problems(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:

@@ -11,8 +11,9 @@ DuckDB allows one writing process per file. A connection that finds the file loc
 process waits (``LOCK_WAIT_SECONDS``), logging the holder's PID once, then fails naming it
 (``WarehouseLocked``), instead of Dagster's silent back-off.
 
-``DuckDBWarehouse`` (and ``BigQueryWarehouse`` in ``resources/bigquery.py``) read a table's rows over a date
-span: the history a pre-game window needs, which an identity-mapped input does not load.
+``DuckDBWarehouse`` (and ``BigQueryWarehouse`` in ``resources/bigquery.py``) read a table's rows
+over a date span: the history a pre-game window needs, which an identity-mapped input does not
+load.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from resources.dagster_internals import DbIOManager, DbTypeHandler, DuckDbClient
 from resources.raw_source import PROJECT_ROOT
 
 PARTITION_COLUMN = "game_date"
-# A DATE column compared with the partition keys ('YYYY-MM-DD' literals): valid in DuckDB and BigQuery.
+# A DATE column compared with the partition keys ('YYYY-MM-DD' literals): valid in DuckDB and
+# BigQuery.
 PARTITION_EXPR = PARTITION_COLUMN
 LOCK_WAIT_SECONDS = 120.0
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
@@ -105,8 +107,8 @@ def conform_output(
         dates = sorted({str(d.date()) for d in frame.loc[outside, PARTITION_COLUMN]})
         keys = _slice_dates(table_slice)
         raise ContractViolation(
-            f"{table}: {int(outside.sum())} rows dated {dates[:5]} lie outside the partitions being "
-            f"written ({keys[0]} .. {keys[-1]}, {len(keys)} dates)"
+            f"{table}: {int(outside.sum())} rows dated {dates[:5]} lie outside the partitions "
+            f"being written ({keys[0]} .. {keys[-1]}, {len(keys)} dates)"
         )
     return frame, contract
 
@@ -137,7 +139,8 @@ class ContractDuckDBPandasTypeHandler(DbTypeHandler[pd.DataFrame]):
         declared = [(c.name, warehouse_type(c, "duckdb")) for c in contract.columns]
         if existing != declared:
             raise ContractViolation(
-                f"{table}: the warehouse table has columns {existing} but the contract declares {declared}; "
+                f"{table}: the warehouse table has columns {existing} "
+                f"but the contract declares {declared}; "
                 "migrate the table (or drop it and re-materialize) before writing"
             )
         if len(frame):
@@ -153,7 +156,8 @@ class ContractDuckDBPandasTypeHandler(DbTypeHandler[pd.DataFrame]):
         if table_slice.partition_dimensions and len(context.asset_partition_keys) == 0:
             return conform_input(context, table_slice, pd.DataFrame())
         exists = connection.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = ? AND table_name = ?",
             [table_slice.schema, table_slice.table],
         ).fetchall()[0][0]
         if not exists:
@@ -189,7 +193,8 @@ class TransactionalDuckDbClient(DuckDbClient):
     @staticmethod
     def delete_table_slice(context: dg.OutputContext, table_slice: TableSlice, connection) -> None:
         exists = connection.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = ? AND table_name = ?",
             [table_slice.schema, table_slice.table],
         ).fetchall()[0][0]
         if exists:
@@ -246,7 +251,8 @@ class DuckDBWarehouse(Warehouse):
         last: str,
         log: Callable[[str], None] | None = None,
     ) -> pd.DataFrame:
-        """Rows of table ``key`` dated ``first``..``last`` (inclusive); none if it does not exist yet."""
+        """Rows of table ``key`` dated ``first``..``last`` (inclusive); none if it does not exist
+        yet."""
         schema, table = key.path
         name = f"{schema}.{table}"
         if not Path(self.database).exists():

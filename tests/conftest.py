@@ -45,13 +45,15 @@ def pipeline(instance, warehouse) -> Pipeline:
 
 @pytest.fixture
 def run_range(pipeline) -> Callable[..., dg.ExecuteInProcessResult]:
-    """``run_range(first, last, raw_dir=REAL_RAW, selection=None)`` on the test's instance and warehouse."""
+    """``run_range(first, last, raw_dir=REAL_RAW, selection=None)`` on the test's instance and
+    warehouse."""
     return pipeline.run
 
 
 @pytest.fixture
 def raw_folder(tmp_path) -> Callable[..., str]:
-    """``raw_folder(dates, mutate=None, name="raw", shots=True)`` -> path of a small modified raw folder."""
+    """``raw_folder(dates, mutate=None, name="raw", shots=True)`` -> path of a small modified raw
+    folder."""
 
     def make(dates: list[str], mutate=None, name: str = "raw", shots: bool = True) -> str:
         return write_raw_folder(tmp_path / name, dates, mutate, shots)

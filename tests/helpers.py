@@ -19,7 +19,6 @@ from basketball.tables import build_player_game_summary, build_schedule, build_t
 from nba_assets import keys
 from nba_assets.backfill import RANGE_END, RANGE_START
 from nba_assets.definitions import LINEAGE, defs
-from nba_assets.jobs import all_tables_job
 from nba_assets.partitions import GAME_DATES, register_game_dates
 from resources import raw_source as files
 from resources.dagster_internals import check_state_by_date, latest_check_evaluation
@@ -72,28 +71,6 @@ class Pipeline:
     def __init__(self, instance: dg.DagsterInstance, warehouse: str):
         self.instance, self.warehouse = instance, warehouse
 
-    def job(
-        self, raw_dir: str, selection, source: RawSource | None = None
-    ) -> tuple[dg.JobDefinition, dict]:
-        """(job, resources to pass). The whole graph runs the code location's own job with the
-        resources overridden per run. Dagster refuses that override together with an
-        ``asset_selection`` (the resolved job's assets carry the location's resources, and the
-        subset must match them by reference), so a subset runs the same assets, checks and job
-        definition in a ``Definitions`` built with the test's resources."""
-        res = make_resources(self.warehouse, raw_dir)
-        if source is not None:
-            res["raw_source"] = source
-        if selection is None:
-            return defs.resolve_job_def("all_tables"), res
-        local = dg.Definitions(
-            assets=list(defs.assets),
-            asset_checks=list(defs.asset_checks),
-            jobs=[all_tables_job],
-            resources=res,
-            executor=dg.in_process_executor,
-        )
-        return local.resolve_job_def("all_tables"), None
-
     def run(
         self,
         first: str,
@@ -103,27 +80,36 @@ class Pipeline:
         source: RawSource | None = None,
     ) -> dg.ExecuteInProcessResult:
         """One run: a single partition when ``first == last``, else the range as one run. By
-        default the raw and analytics tables only: pre-game tables need their season's history
-        (``selection=None`` runs the whole graph). ``source`` replaces the raw source built from
-        ``raw_dir`` (fault injection)."""
+        default the raw and analytics tables only (``dg.materialize`` of that selection of the
+        location's assets and checks): pre-game tables need their season's history.
+        ``selection=None`` runs the location's own ``all_tables`` job. ``source`` replaces the
+        raw source built from ``raw_dir`` (fault injection)."""
         last = last or first
         self.register(REAL_DATES)  # the shipped folder's dates, as the game_dates sensor adds them
+        res = make_resources(self.warehouse, str(raw_dir))
+        if source is not None:
+            res["raw_source"] = source
         kwargs = (
             {"partition_key": first}
             if first == last
             else {"tags": {RANGE_START: first, RANGE_END: last}}
         )
-        job, res = self.job(str(raw_dir), selection, source)
-        return job.execute_in_process(
+        if selection is None:
+            return defs.resolve_job_def("all_tables").execute_in_process(
+                instance=self.instance, raise_on_error=False, resources=res, **kwargs
+            )
+        return dg.materialize(
+            [*defs.assets, *defs.asset_checks],
+            selection=list(selection),
             instance=self.instance,
-            raise_on_error=False,
             resources=res,
-            asset_selection=list(selection) if selection is not None else None,
+            raise_on_error=False,
             **kwargs,
         )
 
     def register(self, dates: list[str]) -> list[str]:
-        """Add game dates as partitions (what nba-backfill and the sensor do from the raw folder)."""
+        """Add game dates as partitions (what nba-backfill and the sensor do from the raw
+        folder)."""
         return register_game_dates(self.instance, dates)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
@@ -140,7 +126,8 @@ class Pipeline:
             return False
         return (
             self.query(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema = ? AND table_name = ?",
                 [schema, name],
             )[0][0]
             == 1

@@ -190,7 +190,8 @@ def test_impossible_stats_fail_value_ranges_naming_player_and_game(pipeline, raw
         "FGM > FGA" in evaluation.description
         and str(int(victim["player_id"])) in evaluation.description
     )
-    # the only failed step is the blocking check itself (Dagster fails it to stop what reads the table)
+    # the only failed step is the blocking check itself (Dagster fails it to stop what reads the
+    # table)
     assert {k: v[1] for k, v in step_failures(result).items()} == {
         "player_game_summary_checks": {"DagsterAssetCheckFailedError"}
     }

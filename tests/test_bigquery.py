@@ -60,7 +60,8 @@ def _schedule_frame(day="2023-11-01"):
 def test_table_is_created_date_partitioned_from_the_contract():
     sql = create_table_sql(_slice(), contracts.SCHEDULE)
     assert sql.startswith(
-        "CREATE TABLE IF NOT EXISTS `proj.nba_raw.schedule` (GAME_DATE DATE NOT NULL, GAME_ID STRING NOT NULL"
+        "CREATE TABLE IF NOT EXISTS `proj.nba_raw.schedule` "
+        "(GAME_DATE DATE NOT NULL, GAME_ID STRING NOT NULL"
     )
     assert sql.endswith("PARTITION BY GAME_DATE CLUSTER BY GAME_ID")
     players = create_table_sql(_slice(), contracts.PLAYER_GAME_SUMMARY)
@@ -132,5 +133,6 @@ def test_history_reader_sends_one_date_filtered_query():
 
     sql = read_sql("proj", dg.AssetKey(["nba_analytics", "player_game_summary"]))
     assert sql == (
-        "SELECT * FROM `proj.nba_analytics.player_game_summary` WHERE GAME_DATE BETWEEN @first AND @last"
+        "SELECT * FROM `proj.nba_analytics.player_game_summary` "
+        "WHERE GAME_DATE BETWEEN @first AND @last"
     )

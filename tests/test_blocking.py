@@ -67,7 +67,8 @@ def test_a_failed_blocking_check_holds_back_its_date_alone_in_the_run_and_later_
     assert list(unreadable(pipe.instance, LINEAGE, keys.PLAYER_BOXSCORES, [D1, D2])) == [D1]
 
     # same run: a failed check is an outcome, not a crash. D2 is built everywhere; D1 of
-    # player_game_summary is held back: written empty, its gate naming the upstream asset, check and game
+    # player_game_summary is held back: written empty, its gate naming the upstream asset, check
+    # and game
     assert result.success, step_failures(result)
     done = materialized(result)
     assert done[keys.PLAYER_BOXSCORES] == done[keys.PLAYER_GAME_SUMMARY] == {D1, D2}
@@ -123,7 +124,8 @@ def test_rematerializing_the_fixed_upstream_partition_unblocks(blocked):
     assert unreadable(pipe.instance, LINEAGE, keys.PLAYER_GAME_SUMMARY, [D1]) == {}
     assert (
         pipe.query(
-            "SELECT count(*) FROM (SELECT game_id, player_id FROM nba_analytics.player_game_summary "
+            "SELECT count(*) FROM (SELECT game_id, player_id "
+            "FROM nba_analytics.player_game_summary "
             "GROUP BY 1, 2 HAVING count(*) > 1)"
         )[0][0]
         == 0
@@ -169,7 +171,8 @@ def test_unparseable_minutes_hold_back_their_date_only(pipeline, raw_folder):
     raw = raw_folder([D1, D2], bad_minutes)
     result = pipeline.run(D1, D2, raw_dir=raw)
     assert result.success, step_failures(result)
-    # raw keeps the rows as shipped; its shipped_values check fails D2 only, naming file, column, row, value, player
+    # raw keeps the rows as shipped; its shipped_values check fails D2 only, naming file, column,
+    # row, value, player
     assert pipeline.counts(TABLES[keys.PLAYER_BOXSCORES]).keys() == {D1, D2}
     bad = latest_evaluation(
         pipeline.instance, dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "shipped_values"), D2

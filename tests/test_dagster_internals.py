@@ -24,7 +24,8 @@ def test_the_adapter_imports_what_it_needs():
         adapter = importlib.import_module("resources.dagster_internals")
     except ImportError as exc:  # a private module moved or a name was renamed
         pytest.fail(
-            f"resources/dagster_internals.py no longer imports with Dagster {dg.__version__}: {exc}; "
+            f"resources/dagster_internals.py no longer imports with Dagster {dg.__version__}: "
+            f"{exc}; "
             "find the new location of the name and change only that module"
         )
     missing = [name for name in adapter.__all__ if not hasattr(adapter, name)]

@@ -1,7 +1,8 @@
 """The code location's definitions, without running anything: every asset of the graph loads with
 its lineage (which tables each table reads) and its partitions (game days only, the model
 unpartitioned), the ``all_tables`` job resolves, and the test instance uses the project's own
-event-log storage plugin (``resources.event_log_storage``, as ``dagster_home/dagster.yaml`` sets it)."""
+event-log storage plugin (``resources.event_log_storage``, as ``dagster_home/dagster.yaml`` sets
+it)."""
 
 from __future__ import annotations
 

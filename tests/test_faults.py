@@ -208,7 +208,7 @@ def test_concurrent_runs_of_the_same_partition_never_duplicate_rows(tmp_path):
     ]
     codes = [p.wait(timeout=300) for p in procs]
     errors = [p.stderr.read().decode() for p in procs]
-    for code, error in zip(codes, errors):
+    for code, error in zip(codes, errors, strict=True):
         assert code == 0 or (
             "inputs_ready" in error and "not evaluated" in error or "stale" in error
         ), error[-3000:]
@@ -222,7 +222,8 @@ def test_concurrent_runs_of_the_same_partition_never_duplicate_rows(tmp_path):
     )
     with duckdb.connect(str(home / "w.duckdb"), read_only=True) as conn:
         dupes = conn.execute(
-            "SELECT count(*) FROM (SELECT game_id, player_id FROM nba_analytics.player_game_summary "
+            "SELECT count(*) FROM (SELECT game_id, player_id "
+            "FROM nba_analytics.player_game_summary "
             "GROUP BY 1, 2 HAVING count(*) > 1)"
         ).fetchone()[0]
         raw_dupes = conn.execute(
@@ -244,7 +245,8 @@ REVISED = "2023-10-25"
 
 
 def _revise(folder: Path) -> int:
-    """A corrected box score: one player's line on REVISED gains a made two (2 points). Returns his id."""
+    """A corrected box score: one player's line on REVISED gains a made two (2 points).
+    Returns his id."""
     for name in (
         "player_boxscores.parquet",
         "team_boxscores.parquet",
@@ -315,7 +317,10 @@ def test_a_revised_box_score_refreshes_its_date_and_the_windows_after_it_only(tm
 
 
 def _hold_lock(path: Path, seconds: float) -> subprocess.Popen:
-    code = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('locked', flush=True); time.sleep({seconds})"
+    code = (
+        f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
+        f"print('locked', flush=True); time.sleep({seconds})"
+    )
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"
     return holder

@@ -125,7 +125,8 @@ def test_real_game_series(game):
 
 
 def test_points_from_makes_real_game(game):
-    # DEN: 2*(48-14) + 3*14 + 9 = 68 + 42 + 9 = 119 ; LAL: 2*(41-10) + 3*10 + 15 = 62 + 30 + 15 = 107
+    # DEN: 2*(48-14) + 3*14 + 9 = 68 + 42 + 9 = 119 ;
+    # LAL: 2*(41-10) + 3*10 + 15 = 62 + 30 + 15 = 107
     assert formulas.points_from_makes(48, 14, 9) == 119
     assert formulas.points_from_makes(41, 10, 15) == 107
     rows = game.loc[["DEN", "LAL"]]

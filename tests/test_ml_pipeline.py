@@ -28,7 +28,8 @@ SLICE = [
     or "2023-06-01" <= k <= "2023-06-12"
     or "2023-10-24" <= k <= "2023-11-12"
 ]
-SEASON_END = "2023-06-12"  # the 2023 Finals' last game: its player rows are dropped, so the date is held back
+# the 2023 Finals' last game: its player rows are dropped, so the date is held back
+SEASON_END = "2023-06-12"
 
 
 def _no_players_on_the_last_date(frames):
@@ -130,7 +131,7 @@ def test_model_checks_are_recorded_with_the_model(trained):
 def test_evaluation_table_scores_every_predictor_on_the_same_rows(trained):
     root, _, _ = trained
     table = frame(root, "SELECT * FROM nba_ml.model_evaluation")
-    assert set(zip(table["population"], table["predictor"])) == {
+    assert set(zip(table["population"], table["predictor"], strict=True)) == {
         (p, q) for p in ("all_played", "rotation") for q in ("model", *model.BASELINES)
     }
     assert table.groupby("population")["n_rows"].nunique().eq(1).all()

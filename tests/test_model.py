@@ -88,7 +88,7 @@ def test_artifact_round_trips_and_every_predictor_is_scored_on_the_same_rows(rea
     loaded.load_model(str(tmp_path / "model.json"))
     pd.testing.assert_series_equal(model.predict(booster, rows), model.predict(loaded, rows))
     table = model.evaluate(booster, split)
-    assert set(zip(table["population"], table["predictor"])) == {
+    assert set(zip(table["population"], table["predictor"], strict=True)) == {
         (pop, pred) for pop in ("all_played", "rotation") for pred in ("model", *model.BASELINES)
     }
     assert table.groupby("population")["n_rows"].nunique().eq(1).all()

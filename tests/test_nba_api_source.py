@@ -1,10 +1,10 @@
 """The stats.nba.com source without the network: recorded responses through the same parsers.
 
 Fixtures (``tests/fixtures/nba_api/``) are written in the endpoints' documented JSON shapes for one
-real game (2024-01-15, HOU @ PHI, ``0022300555``): team rows and shots copied from the shipped folder
-data, player counting stats from the folder's rows, with hand-set minute strings (one "PT" value)
-and two DNP rows with their comment. ``_http_get`` (the HTTP transport) and ``request`` (nba_api's
-parameter builder) are replaced, so the tests run without nba_api installed.
+real game (2024-01-15, HOU @ PHI, ``0022300555``): team rows and shots copied from the shipped
+folder data, player counting stats from the folder's rows, with hand-set minute strings (one "PT"
+value) and two DNP rows with their comment. ``_http_get`` (the HTTP transport) and ``request``
+(nba_api's parameter builder) are replaced, so the tests run without nba_api installed.
 """
 
 from __future__ import annotations

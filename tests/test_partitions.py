@@ -47,14 +47,16 @@ def test_season_history_is_the_dates_of_the_season_before_the_date():
 
 
 def test_the_code_location_and_the_cli_load_without_a_raw_folder(tmp_path):
-    """Nothing reads the raw folder at import: a missing or broken folder cannot stop the location."""
+    """Nothing reads the raw folder at import: a missing or broken folder cannot stop the
+    location."""
     env = {
         "NBA_RAW_DIR": str(tmp_path / "absent"),
         "PATH": "/usr/bin:/bin",
         "DAGSTER_HOME": str(tmp_path),
     }
     code = (
-        "import dagster as dg; from nba_assets.definitions import defs; dg.Definitions.validate_loadable(defs); "
+        "import dagster as dg; from nba_assets.definitions import defs; "
+        "dg.Definitions.validate_loadable(defs); "
         "import asset_checks.rules, nba_assets.backfill"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env, capture_output=True)

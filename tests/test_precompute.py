@@ -55,7 +55,8 @@ def test_first_game_of_the_season_has_null_averages_not_zeros():
 
 
 def test_changing_d_box_scores_does_not_move_d_rows():
-    """The leak test: D's own points, minutes and shots changed; every pre-game table of D is identical."""
+    """The leak test: D's own points, minutes and shots changed; every pre-game table of D is
+    identical."""
     players, team, schedule = history()
     day = LEAK_DAY
     changed, team_changed = changed_box_scores(day)
@@ -120,7 +121,8 @@ def test_fatigue_worked_examples():
         s(2, 0, 1, 0),
     )
     # b2b -15, 4 games -10, 250 min -10, 62.5 min/game -8, two b2b -12 -> 45
-    # 4 days rest +5 -> 105 clamped to 100 ; 3 games 110 min 36.7/game -8, one b2b -5 -> 87 ; no history -> 100
+    # 4 days rest +5 -> 105 clamped to 100 ;
+    # 3 games 110 min 36.7/game -8, one b2b -5 -> 87 ; no history -> 100
     assert score.tolist() == [45.0, 100.0, 87.0, 100.0]
 
 

@@ -1,4 +1,5 @@
-"""The pre-game tables in Dagster: a real instance and DuckDB file, the start of the 2023-24 season."""
+"""The pre-game tables in Dagster: a real instance and DuckDB file, the start of the 2023-24
+season."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_whole_graph_from_the_season_start_builds_every_pre_game_table(season):
     pipe, result = season
     assert result.success, step_failures(result)
     first_game = "2023-10-24"
-    for key, table in PRE.items():
+    for _key, table in PRE.items():
         counts = pipe.counts(table)
         assert min(counts) == first_game and max(counts) == SEASON[-1], (table, counts)
     # opening night: everyone's first game, flagged bootstrap, NULL averages
@@ -77,7 +78,8 @@ def _gate(pipe, asset, day):
 
 
 def test_a_window_with_unmaterialized_history_is_held_back(pipeline):
-    """A pre-game date whose season history was never built is held back, naming the missing dates."""
+    """A pre-game date whose season history was never built is held back, naming the missing
+    dates."""
     day = "2023-10-27"
     assert pipeline.run(day).success  # raw and analytics of that date only
     pipeline.run(day, selection=[keys.PLAYER_ROLLING_STATS])

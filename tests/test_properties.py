@@ -49,7 +49,8 @@ def test_any_value_parses_or_raises_the_projects_own_error(value):
 
 @st.composite
 def team_game(draw):
-    """A valid team box score: makes never exceed attempts, offensive rebounds never exceed misses."""
+    """A valid team box score: makes never exceed attempts, offensive rebounds never exceed
+    misses."""
     fga = draw(st.integers(40, 120))
     fgm = draw(st.integers(0, fga))
     fg3a = draw(st.integers(0, fga))

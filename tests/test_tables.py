@@ -1,4 +1,5 @@
-"""Schedule, team-offense and player-game-summary builders on the real NBA data (read via RawSource)."""
+"""Schedule, team-offense and player-game-summary builders on the real NBA data (read via
+RawSource)."""
 
 from __future__ import annotations
 
@@ -89,7 +90,9 @@ def test_schedule_opening_night_home_away_from_matchups(raw):
 
     # independent reading of the matchup strings: "AAA vs. BBB" -> AAA home, "AAA @ BBB" -> AAA away
     expected: dict[str, dict[str, str]] = {}
-    for game_id, abbr, matchup in zip(team["game_id"], team["team_abbreviation"], team["matchup"]):
+    for game_id, abbr, matchup in zip(
+        team["game_id"], team["team_abbreviation"], team["matchup"], strict=True
+    ):
         home, away = _HOME.match(matchup), _AWAY.match(matchup)
         assert (home is None) != (away is None), matchup
         side = "home" if home else "away"
@@ -257,8 +260,11 @@ def test_match_player_rows_wrong_opponent(raw):
     assert not (joined["team_abbreviation"] == "CHI").any()
     assert not (joined["game_id"] == chi["bdl_game_id"]).any()
     # every reported team-game is absent from the joined frame
-    reported = set(zip(report["team_abbr"], report["bdl_game_id"]))
-    assert not any(pair in reported for pair in zip(joined["team_abbreviation"], joined["game_id"]))
+    reported = set(zip(report["team_abbr"], report["bdl_game_id"], strict=True))
+    assert not any(
+        pair in reported
+        for pair in zip(joined["team_abbreviation"], joined["game_id"], strict=True)
+    )
     assert len(joined) + int(report["player_rows"].sum()) == len(players)
 
 

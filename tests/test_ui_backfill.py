@@ -1,4 +1,5 @@
-"""A backfill launched the way the UI launches it, against a real ``dagster dev``, isolates a bad date.
+"""A backfill launched the way the UI launches it, against a real ``dagster dev``, isolates a bad
+date.
 
 The raw folder holds the real rows of the game dates 2023-11-01..2023-11-10 (nine dates: no games
 on 11-07) where 2023-11-03 has one player row twice, so ``unique_player_games`` fails with ERROR
@@ -40,7 +41,8 @@ from nba_assets.gating import GATE_CHECK, HELD_BACK
 from resources import raw_source as files
 from resources.dagster_internals import latest_check_evaluation
 
-from e2e.conftest import (  # the browser test's harness: same server start, readiness wait and teardown
+# the browser test's harness: same server start, readiness wait and teardown
+from e2e.conftest import (
     DagsterDev,
     _pids_with_marker,
     _stop,
@@ -64,7 +66,8 @@ NOT_BUILT = {keys.PLAYER_POINTS_PREDICTIONS}  # needs the model
 TABLES = [
     k for k in ALL_ASSETS if k not in UNPARTITIONED | NOT_BUILT
 ]  # every partitioned table to feature_rows
-# below player_boxscores, so held back on BAD; team_offense_game_summary is not (team box scores, schedule)
+# below player_boxscores, so held back on BAD; team_offense_game_summary is not (team box scores,
+# schedule)
 HELD = [
     keys.PLAYER_GAME_SUMMARY,
     keys.PLAYER_ROLLING_STATS,
@@ -105,8 +108,9 @@ query BackfillStatus($backfillId: String!) {
       assetBackfillData {
         assetBackfillStatuses {
           __typename
-          ... on AssetPartitionsStatusCounts { assetKey { path } numPartitionsTargeted numPartitionsInProgress
-                                               numPartitionsMaterialized numPartitionsFailed }
+          ... on AssetPartitionsStatusCounts {
+            assetKey { path } numPartitionsTargeted numPartitionsInProgress
+            numPartitionsMaterialized numPartitionsFailed }
           ... on UnpartitionedAssetStatus { assetKey { path } inProgress materialized failed }
         }
       }
@@ -122,15 +126,18 @@ query Unfinished($statuses: [RunStatus!]) {
 }"""
 PARTITION_KEYS = """
 query Keys($key: AssetKeyInput!) {
-  assetNodeOrError(assetKey: $key) { ... on AssetNode { partitionKeysByDimension { partitionKeys } } }
+  assetNodeOrError(assetKey: $key) {
+    ... on AssetNode { partitionKeysByDimension { partitionKeys } } }
 }"""
 ASSET_STATE = """
 query State($key: AssetKeyInput!, $partition: String!) {
   assetNodeOrError(assetKey: $key) {
     ... on AssetNode {
-      assetPartitionStatuses { __typename ... on DefaultPartitionStatuses { materializedPartitions failedPartitions } }
+      assetPartitionStatuses { __typename
+        ... on DefaultPartitionStatuses { materializedPartitions failedPartitions } }
       assetChecksOrError { ... on AssetChecks { checks { name
-        partitionStatuses { ... on AssetCheckDefaultPartitionStatuses { failedPartitions succeededPartitions } } } } }
+        partitionStatuses { ... on AssetCheckDefaultPartitionStatuses {
+          failedPartitions succeededPartitions } } } } }
     }
   }
   assetCheckExecutions(assetKey: $key, checkName: "inputs_ready", partition: $partition, limit: 1) {
@@ -140,7 +147,8 @@ query State($key: AssetKeyInput!, $partition: String!) {
 STEP_FAILURES = """
 query Failures($runId: ID!) {
   runOrError(runId: $runId) { ... on Run { eventConnection(afterCursor: null) { events { __typename
-    ... on ExecutionStepFailureEvent { stepKey error { message errorChain { error { message } } } } } } } }
+    ... on ExecutionStepFailureEvent { stepKey
+      error { message errorChain { error { message } } } } } } } }
 }"""
 
 
@@ -200,7 +208,8 @@ def _poll(dev: DagsterDev, backfill_id: str) -> dict:
             return b
         if time.monotonic() > deadline:
             pytest.fail(
-                f"backfill {backfill_id} not done after {BACKFILL_TIMEOUT:.0f} s: {b['status']}, runs "
+                f"backfill {backfill_id} not done after {BACKFILL_TIMEOUT:.0f} s: "
+                f"{b['status']}, runs "
                 f"{[(r['runId'], r['status']) for r in b['runs']]}\n{dev.log_tail()}"
             )
         time.sleep(2.0)
@@ -283,7 +292,8 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     statuses = backfill.statuses()
     assert set(statuses) == {k.to_user_string() for k in ALL_ASSETS}  # all 14 assets targeted
 
-    # every table up to feature_rows: the 6 dates materialized (the bad one too: written empty), none failed
+    # every table up to feature_rows: the 6 dates materialized (the bad one too: written empty),
+    # none failed
     for key in TABLES:
         s = statuses[key.to_user_string()]
         assert (
@@ -300,7 +310,8 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
             ui,
         )
 
-    # the model cannot be trained from this instance: its step fails, saying why; predictions are not built
+    # the model cannot be trained from this instance: its step fails, saying why; predictions are
+    # not built
     model = statuses[keys.POINTS_MODEL.to_user_string()]
     assert model["failed"] and not model["materialized"] and not model["inProgress"], model
     assert statuses[keys.MODEL_EVALUATION.to_user_string()]["failed"]
@@ -312,8 +323,8 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     assert predictions["numPartitionsFailed"] == 6, (
         predictions
     )  # reported failed: their model failed
-    # two runs: the range as one run (BackfillPolicy.single_run) of every table, then the model's, which
-    # failed in its own step saying why; no run for the predictions
+    # two runs: the range as one run (BackfillPolicy.single_run) of every table, then the
+    # model's, which failed in its own step saying why; no run for the predictions
     runs = {r["runId"]: r for r in b["runs"]}
     assert len(runs) == 2, runs
     (ranged,) = (r for r in runs.values() if r["status"] == "SUCCESS")
@@ -331,7 +342,8 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     }
     ((step, message),) = backfill.failures[failed["runId"]]
     assert step == "points_model" and "UpstreamCheckFailed: model not trained:" in message, message
-    # one season only (and, checked after it, 4 of the 9 registered dates without readable feature rows)
+    # one season only (and, checked after it, 4 of the 9 registered dates without readable feature
+    # rows)
     assert "needs an earlier season" in message or "have no readable feature rows" in message, (
         message
     )
@@ -408,8 +420,8 @@ def test_the_bad_date_is_held_back_alone_below_the_failed_raw_check(backfill):
                 checks[GATE_CHECK],
             )
 
-    # only the branch below player_boxscores: the raw and team tables have BAD's rows, and their checks
-    # (as the UI lists them per date) fail on BAD for the duplicate only
+    # only the branch below player_boxscores: the raw and team tables have BAD's rows, and their
+    # checks (as the UI lists them per date) fail on BAD for the duplicate only
     for key in (
         keys.PLAYER_BOXSCORES,
         keys.TEAM_BOXSCORES,

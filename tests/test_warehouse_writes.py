@@ -85,7 +85,8 @@ def test_frame_not_matching_the_contract_is_refused(instance, pipeline, change, 
 
 
 def test_a_structural_read_failure_leaves_existing_rows_untouched(pipeline, raw_folder):
-    """A failing re-read of a whole file keeps the rows a good run wrote (no delete without insert)."""
+    """A failing re-read of a whole file keeps the rows a good run wrote (no delete without
+    insert)."""
     good = pipeline.run(
         D1, D2, raw_dir=raw_folder([D1, D2], name="good"), selection=[keys.PLAYER_BOXSCORES]
     )

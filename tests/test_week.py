@@ -77,7 +77,8 @@ def test_week_runs_end_to_end_as_one_run(week):
         "WHERE column_name = 'game_date'"
     )
     assert dict(types) == {table: "DATE" for table in TABLES.values()}
-    # each check: exactly one evaluation per date in the run, and the instance knows each date's status
+    # each check: exactly one evaluation per date in the run, and the instance knows each date's
+    # status
     per_date = per_date_evaluations(result)
     checks = [
         k for k in check_keys() if k.name != GATE_CHECK
@@ -94,7 +95,8 @@ def test_week_runs_end_to_end_as_one_run(week):
     status = {pair: s.status for pair, s in check_statuses(pipe.instance, checks, WEEK).items()}
     assert set(status) == {(c, d) for c in checks for d in WEEK}
     assert set(status.values()) <= {SUCCEEDED, FAILED}
-    # ... and the UI shows each date's result, because each evaluation targets that date's materialization
+    # ... and the UI shows each date's result, because each evaluation targets that date's
+    # materialization
     for check in checks:
         shown = ui_status(pipe.instance, check)
         assert set(shown) == set(WEEK), (check.to_user_string(), shown)
@@ -161,21 +163,24 @@ def test_rematerializing_is_idempotent_and_touches_only_its_dates(week):
     assert after == before
     assert (
         pipe.query(
-            "SELECT count(*) FROM (SELECT game_id, player_id FROM nba_analytics.player_game_summary "
+            "SELECT count(*) FROM (SELECT game_id, player_id "
+            "FROM nba_analytics.player_game_summary "
             "GROUP BY 1, 2 HAVING count(*) > 1)"
         )[0][0]
         == 0
     )
     assert (
         pipe.query(
-            "SELECT count(*) FROM (SELECT game_id, team_abbr FROM nba_analytics.team_offense_game_summary "
+            "SELECT count(*) FROM (SELECT game_id, team_abbr "
+            "FROM nba_analytics.team_offense_game_summary "
             "GROUP BY 1, 2 HAVING count(*) > 1)"
         )[0][0]
         == 0
     )
     assert (
         pipe.query(
-            "SELECT count(*) FROM (SELECT id FROM nba_raw.player_boxscores GROUP BY 1 HAVING count(*) > 1)"
+            "SELECT count(*) FROM (SELECT id FROM nba_raw.player_boxscores "
+            "GROUP BY 1 HAVING count(*) > 1)"
         )[0][0]
         == 0
     )

@@ -61,7 +61,8 @@ _WRAPPER = (
 
 
 def pytest_runtest_makereport(item, call):
-    """Expose each phase's outcome to fixtures (``request.node.e2e_failed``) for failure screenshots."""
+    """Expose each phase's outcome to fixtures (``request.node.e2e_failed``) for failure
+    screenshots."""
     if call.excinfo is not None and call.when == "call":
         item.e2e_failed = True
 
@@ -131,14 +132,16 @@ class DagsterDev:
 
 
 def _wait_until_loaded(dev: DagsterDev, deadline: float) -> None:
-    """``/server_info`` answers, then the code location ``nba`` is LOADED (a load error fails at once)."""
+    """``/server_info`` answers, then the code location ``nba`` is LOADED (a load error fails at
+    once)."""
     query = """{ workspaceOrError { __typename ... on Workspace { locationEntries { name loadStatus
                  locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
     last = "no answer yet"
     while time.monotonic() < deadline:
         if dev.process.poll() is not None:
             pytest.fail(
-                f"dagster dev exited with code {dev.process.returncode} before it was ready:\n{dev.log_tail()}"
+                f"dagster dev exited with code {dev.process.returncode} before it was ready:\n"
+                f"{dev.log_tail()}"
             )
         try:
             with urllib.request.urlopen(f"{dev.url}/server_info", timeout=5):
@@ -300,7 +303,8 @@ def start_dev(
 
 @pytest.fixture(scope="module")
 def dagster_dev(tmp_path_factory, artifacts, browser_paths) -> Iterator[DagsterDev]:
-    """The running server (``browser_paths`` first: no server is started when the test would skip)."""
+    """The running server (``browser_paths`` first: no server is started when the test would
+    skip)."""
     root = tmp_path_factory.mktemp("e2e")
     dev, token, log = start_dev(
         root, Path(write_raw_folder(root / "raw", DATES)), DATES, artifacts / "dagster-dev.log"
@@ -346,7 +350,8 @@ def browser_paths() -> tuple[str, str]:
     missing = [name for name, path in (("chromium", chrome), ("chromedriver", driver)) if not path]
     if missing:
         reason = (
-            f"{' and '.join(missing)} not found (apt-get install -y chromium chromium-driver, or set "
+            f"{' and '.join(missing)} not found "
+            "(apt-get install -y chromium chromium-driver, or set "
             f"CHROME_BIN / CHROMEDRIVER): the browser test did NOT run"
         )
         if os.environ.get("NBA_E2E_REQUIRE_BROWSER") == "1":
@@ -354,7 +359,8 @@ def browser_paths() -> tuple[str, str]:
         pytest.skip(reason)
     if importlib.util.find_spec("selenium") is None:
         pytest.fail(
-            "selenium is not installed in this venv: .venv/bin/pip install -e '.[e2e]' (or pip install selenium)"
+            "selenium is not installed in this venv: .venv/bin/pip install -e '.[e2e]' "
+            "(or pip install selenium)"
         )
     return chrome, driver
 

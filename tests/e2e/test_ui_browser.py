@@ -57,7 +57,8 @@ def wait_for(driver, condition, timeout: float, what: str):
     except TimeoutException:
         body = driver.find_element(_by().TAG_NAME, "body").text[-1500:]
         pytest.fail(
-            f"timed out after {timeout:.0f} s waiting for {what} on {driver.current_url}\npage text:\n{body}"
+            f"timed out after {timeout:.0f} s waiting for {what} on {driver.current_url}\n"
+            f"page text:\n{body}"
         )
 
 
@@ -143,7 +144,8 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
     backfill_id = toast.group(1)
 
     backfill_query = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { __typename
-        ... on PartitionBackfill { status partitionNames assetSelection { path } runs(limit: 20) { id status } }
+        ... on PartitionBackfill { status partitionNames assetSelection { path }
+            runs(limit: 20) { id status } }
         ... on PythonError { message } } }"""
     backfill = dev.gql(backfill_query, {"id": backfill_id})["partitionBackfillOrError"]
     assert backfill["__typename"] == "PartitionBackfill", backfill
@@ -187,10 +189,10 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
         60,
         f"the check list {sorted(checks)}",
     )
-    for (
-        name
-    ) in checks:  # the list shows each check followed by its latest status; a backfill records the
-        # inputs_ready gate for held-back dates only (none here), so the UI lists it as skipped, never failed
+    # the list shows each check followed by its latest status; a backfill records the
+    # inputs_ready gate for held-back dates only (none here), so the UI lists it as skipped,
+    # never failed
+    for name in checks:
         status = "Skipped" if name == "inputs_ready" else "Succeeded"
         wait_for(
             driver,
@@ -247,7 +249,8 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
     assert not failed_blocking, f"blocking checks failed on real data: {failed_blocking}"
     elapsed = time.monotonic() - started
     print(
-        f"\n{len(summary)} checks x {len(dates)} dates recorded; backfill {backfill_id}; browser part {elapsed:.0f} s; "
+        f"\n{len(summary)} checks x {len(dates)} dates recorded; backfill {backfill_id}; "
+        f"browser part {elapsed:.0f} s; "
         f"screenshots in {artifacts}"
     )
 
@@ -256,7 +259,8 @@ def _checks(dev, asset: tuple[str, str]) -> dict[str, bool]:
     """{check name: blocking} of one asset, from the webserver."""
     data = dev.gql(
         """query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) { __typename
-        ... on AssetNode { assetChecksOrError { __typename ... on AssetChecks { checks { name blocking } } } } } }""",
+        ... on AssetNode { assetChecksOrError { __typename
+            ... on AssetChecks { checks { name blocking } } } } } }""",
         {"key": {"path": list(asset)}},
     )["assetNodeOrError"]
     assert data["__typename"] == "AssetNode", data
@@ -264,11 +268,13 @@ def _checks(dev, asset: tuple[str, str]) -> dict[str, bool]:
 
 
 def _executions_per_date(dev, asset: tuple[str, str], check: str) -> dict[str, dict]:
-    """The latest execution of ``check`` for each partition (the range summary has partition None)."""
+    """The latest execution of ``check`` for each partition (the range summary has partition
+    None)."""
     rows = dev.gql(
         """query($key: AssetKeyInput!, $check: String!) {
         assetCheckExecutions(assetKey: $key, checkName: $check, limit: 100) {
-            status partition evaluation { partition success targetMaterialization { timestamp } } } }""",
+            status partition evaluation { partition success
+                targetMaterialization { timestamp } } } }""",
         {"key": {"path": list(asset)}, "check": check},
     )["assetCheckExecutions"]
     latest: dict[str, dict] = {}
