@@ -7,7 +7,7 @@ the pure builders in ``basketball.tables`` over the other dates.
 import dagster as dg
 import pandas as pd
 
-from asset_checks import rules
+from asset_checks import analytics_rules
 from basketball.tables import build_player_game_summary, build_team_offense
 from nba_assets import analytics_checks, contracts, keys
 from nba_assets.common import gate_results, report_per_date, table_asset_args, without_dates
@@ -34,7 +34,11 @@ def team_offense_game_summary(
     held = held_back(context, [keys.TEAM_BOXSCORES, keys.SCHEDULE])
     frame = build_team_offense(without_dates(team_boxscores, held), without_dates(schedule, held))
     report_per_date(
-        context, frame, rules.team_metrics(frame), held, games=lambda f: f["game_id"].nunique()
+        context,
+        frame,
+        analytics_rules.team_metrics(frame),
+        held,
+        games=lambda f: f["game_id"].nunique(),
     )
     yield dg.Output(frame)
     yield from gate_results(context, keys.TEAM_OFFENSE_GAME_SUMMARY, held)
@@ -78,7 +82,7 @@ def player_game_summary(
     report_per_date(
         context,
         frame,
-        rules.player_metrics(frame),
+        analytics_rules.player_metrics(frame),
         held,
         dnp_rows=lambda f: f["is_dnp"].sum(),
         rows_with_shot_data=lambda f: f["has_shot_data"].sum(),

@@ -4,7 +4,7 @@
 import dagster as dg
 import pandas as pd
 
-from asset_checks import rules, thresholds
+from asset_checks import analytics_rules, rules, thresholds
 from basketball.tables import match_player_rows
 from nba_assets import keys
 from nba_assets.common import check_spec, emit_checks
@@ -120,9 +120,9 @@ def team_offense_game_summary_checks(
         TEAM_SPECS,
         {
             "unique_keys": rules.unique_keys(team, ["game_id", "team_abbr"], dates, "team-game"),
-            "schedule_complete": rules.team_schedule_complete(team, schedule, dates),
-            "value_ranges": rules.team_value_ranges(team, dates),
-            "coverage": rules.team_coverage(team, dates),
+            "schedule_complete": analytics_rules.team_schedule_complete(team, schedule, dates),
+            "value_ranges": analytics_rules.team_value_ranges(team, dates),
+            "coverage": analytics_rules.team_coverage(team, dates),
         },
     )
 
@@ -153,11 +153,11 @@ def player_game_summary_checks(
             "unique_keys": rules.unique_keys(
                 players, ["game_id", "player_id"], dates, "player-game"
             ),
-            "schedule_complete": rules.player_schedule_complete(players, schedule, dates),
-            "team_join": rules.player_team_join(unmatched, schedule, raw_players, dates),
-            "coverage": rules.player_coverage(players, dates),
-            "value_ranges": rules.player_value_ranges(players, team, dates),
-            "points_match_team": rules.points_match_team(players, team, schedule, dates),
+            "schedule_complete": analytics_rules.player_schedule_complete(players, schedule, dates),
+            "team_join": analytics_rules.player_team_join(unmatched, schedule, raw_players, dates),
+            "coverage": analytics_rules.player_coverage(players, dates),
+            "value_ranges": analytics_rules.player_value_ranges(players, team, dates),
+            "points_match_team": analytics_rules.points_match_team(players, team, schedule, dates),
         },
     )
 
@@ -165,6 +165,6 @@ def player_game_summary_checks(
 CHECKS = [
     team_offense_game_summary_checks,
     player_game_summary_checks,
-    regression_check(keys.TEAM_OFFENSE_GAME_SUMMARY, rules.team_metrics),
-    regression_check(keys.PLAYER_GAME_SUMMARY, rules.player_metrics),
+    regression_check(keys.TEAM_OFFENSE_GAME_SUMMARY, analytics_rules.team_metrics),
+    regression_check(keys.PLAYER_GAME_SUMMARY, analytics_rules.player_metrics),
 ]

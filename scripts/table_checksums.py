@@ -3,7 +3,8 @@ as they were: ``.venv/bin/python scripts/table_checksums.py [warehouse.duckdb]``
 ``NBA_DUCKDB_PATH`` or ``data/warehouse.duckdb``), once before and once after, then diff.
 
 A checksum is order-independent (rows are sorted by every column first) and leaves out the
-columns that record when a run happened, not what it computed (``RUN_TIME_COLUMNS``)."""
+columns that record when a run happened, not what it computed (``RUN_TIME_COLUMNS``), and of
+``model_version`` (``<UTC time>-<booster hash>``) only the booster hash."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def checksums(path: str) -> dict[str, tuple[int, str]]:
         for schema, table in tables:
             frame = con.execute(f'SELECT * FROM "{schema}"."{table}"').fetchdf()
             frame = frame.drop(columns=[c for c in frame.columns if c in RUN_TIME_COLUMNS])
+            if "model_version" in frame:
+                frame["model_version"] = frame["model_version"].str.split("-").str[-1]
             frame = (
                 frame.sort_values(list(frame.columns)).reset_index(drop=True)
                 if len(frame)
