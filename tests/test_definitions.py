@@ -2,13 +2,18 @@
 its lineage (which tables each table reads) and its partitions (game days only, the model
 unpartitioned), the ``all_tables`` job resolves, and the test instance uses the project's own
 event-log storage plugin (``resources.event_log_storage``, as ``dagster_home/dagster.yaml`` sets
-it)."""
+it). ``NBA_DEPLOYMENT`` alone picks the resources, the kind badges and the raw assets' pool."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from nba_assets import keys
 from nba_assets.definitions import defs
@@ -68,3 +73,74 @@ def test_the_instance_uses_the_project_event_log_storage(instance):
     assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
     with open(Path(__file__).resolve().parent.parent / "dagster_home" / "dagster.yaml") as f:
         assert "PooledSqliteEventLogStorage" in f.read()
+
+
+WHAT_THE_LOCATION_USES = (
+    "import json; from nba_assets import keys; from nba_assets.definitions import defs; "
+    "raw = defs.get_assets_def(keys.PLAYER_BOXSCORES); "
+    "table = defs.get_assets_def(keys.PLAYER_GAME_SUMMARY); "
+    "print(json.dumps({'pool': raw.op.pool, "
+    "'kinds': sorted(table.specs_by_key[keys.PLAYER_GAME_SUMMARY].kinds), "
+    "'resources': {k: type(v).__name__ for k, v in defs.resources.items() if k != 'lineage'}}))"
+)
+
+
+@pytest.mark.parametrize(
+    "deployment, expected",
+    [
+        (
+            "local",
+            {
+                "pool": None,
+                "kinds": ["duckdb", "pandas"],
+                "resources": {
+                    "io_manager": "WarehouseDuckDBIOManager",
+                    "warehouse": "DuckDBWarehouse",
+                    "raw_source": "RawSource",
+                    "model_store": "ModelStore",
+                },
+            },
+        ),
+        (
+            "live",
+            {
+                "pool": "nba_api",
+                "kinds": ["duckdb", "pandas"],
+                "resources": {
+                    "io_manager": "WarehouseDuckDBIOManager",
+                    "warehouse": "DuckDBWarehouse",
+                    "raw_source": "NbaApiSource",
+                    "model_store": "ModelStore",
+                },
+            },
+        ),
+        (
+            "production",
+            {
+                "pool": "nba_api",
+                "kinds": ["bigquery", "pandas"],
+                "resources": {
+                    "io_manager": "WarehouseBigQueryIOManager",
+                    "warehouse": "BigQueryWarehouse",
+                    "raw_source": "NbaApiSource",
+                    "model_store": "ModelStore",
+                },
+            },
+        ),
+    ],
+)
+def test_one_switch_picks_resources_kinds_and_the_raw_pool(tmp_path, deployment, expected):
+    """``NBA_DEPLOYMENT`` alone decides the warehouse, the raw source, the kind badges and the
+    nba_api pool, in a fresh process as the code server loads the location."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBA_", "GCP_"))}
+    env.update({"NBA_DEPLOYMENT": deployment, "DAGSTER_HOME": str(tmp_path)})
+    done = subprocess.run(
+        [sys.executable, "-c", WHAT_THE_LOCATION_USES],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == expected
