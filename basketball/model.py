@@ -11,21 +11,10 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from basketball import form
+from basketball import form, rolling
 
 FEATURES = [
-    "points_l5",
-    "points_l10",
-    "points_season",
-    "points_std_l10",
-    "minutes_l10",
-    "usage_l5",
-    "usage_l10",
-    "usage_season",
-    "fga_l10",
-    "fta_l10",
-    "fg3a_l10",
-    "points_per_minute_l10",
+    *rolling.ROLLING_COLUMNS,
     "games_played_season",
     "days_since_last_game",
     "is_back_to_back",

@@ -5,7 +5,7 @@ Attached to each asset as ``dagster/column_schema`` (the UI's column schema) and
 the warehouse IO manager on every write and load (``resources.contract.conform``).
 """
 
-from basketball import form
+from basketball import form, rolling
 from resources.contract import column, schema
 from resources.raw_contracts import LINEAGE as _LINEAGE
 
@@ -113,20 +113,7 @@ PLAYER_ROLLING_STATS = schema(
     column("games_played_season", "int64", False, "played games this season before D"),
     *[
         column(n, "float64", True, "NULL before the player's first played game of the season")
-        for n in (
-            "points_l5",
-            "points_l10",
-            "points_season",
-            "points_std_l10",
-            "minutes_l10",
-            "usage_l5",
-            "usage_l10",
-            "usage_season",
-            "fga_l10",
-            "fta_l10",
-            "fg3a_l10",
-            "points_per_minute_l10",
-        )
+        for n in rolling.ROLLING_COLUMNS
     ],
     column(
         "days_since_last_game", "int64", True, "NULL before the first played game of the season"
