@@ -47,23 +47,16 @@ def emit(
     context,
     spec: dg.AssetCheckSpec,
     outcomes: Mapping[str, Outcome],
-    targets: Mapping | None = None,
+    targets: Mapping,
     only_failures: bool = False,
 ) -> Iterator[dg.AssetCheckResult]:
-    """``targets``: date -> the materialization checked (default: each date's latest).
+    """``targets``: date -> the materialization checked (each date's latest).
     ``only_failures``: in a ranged run, record the failing dates' evaluations only (the gate's
     passing dates are recorded by their materializations)."""
     keys = list(context.partition_keys)
     if len(keys) == 1:
         yield check_result(spec.asset_key, spec.name, outcomes[keys[0]])
         return
-    if targets is None:
-        targets = {
-            k: target_of(r)
-            for k, r in latest_materialization_records(
-                context.instance, spec.asset_key, keys
-            ).items()
-        }
     for key in keys:
         o = outcomes[key]
         if only_failures and o.passed:

@@ -17,7 +17,7 @@ warnings.filterwarnings("ignore", category=dg.BetaWarning)
 from nba_assets import analytics, jobs, ml, precompute, raw  # noqa: E402
 from nba_assets.gating import Lineage  # noqa: E402
 from resources.bigquery import bigquery_warehouse, warehouse_bigquery_io_manager  # noqa: E402
-from resources.deployment import current  # noqa: E402
+from resources.deployment import DEPLOYMENTS, current  # noqa: E402
 from resources.model_store import ModelStore, default_model_dir  # noqa: E402
 from resources.nba_api_source import nba_api_source  # noqa: E402
 from resources.raw_source import RawSource, default_raw_dir  # noqa: E402
@@ -27,40 +27,36 @@ from resources.warehouse import (  # noqa: E402
     default_duckdb_path,
 )
 
-
-def _duckdb() -> dict:
-    return {
+# Each part of a deployment (``resources/deployment.py``) by its kind; only the chosen ones are
+# built (the live source checks that nba_api is installed, BigQuery and GCS read their settings
+# from the environment at run time).
+WAREHOUSES = {
+    "duckdb": lambda: {
         "io_manager": WarehouseDuckDBIOManager(database=default_duckdb_path()),
         "warehouse": DuckDBWarehouse(database=default_duckdb_path()),
-    }
-
-
-# One resource dict per deployment; only the chosen one is built (the live source checks that
-# nba_api is installed, BigQuery and GCS read their settings from the environment at run time).
-RESOURCES_BY_DEPLOYMENT = {
-    "local": lambda: {
-        **_duckdb(),
-        "raw_source": RawSource(raw_dir=default_raw_dir()),
-        "model_store": ModelStore(local_dir=default_model_dir()),
     },
-    "live": lambda: {
-        **_duckdb(),
-        "raw_source": nba_api_source(),
-        "model_store": ModelStore(local_dir=default_model_dir()),
-    },
-    "production": lambda: {
+    "bigquery": lambda: {
         "io_manager": warehouse_bigquery_io_manager(),
         "warehouse": bigquery_warehouse(),
-        "raw_source": nba_api_source(),
-        "model_store": ModelStore(
-            gcs_bucket=dg.EnvVar("NBA_MODEL_BUCKET"), gcp_project=dg.EnvVar("GCP_PROJECT")
-        ),
     },
+}
+RAW_SOURCES = {"folder": lambda: RawSource(raw_dir=default_raw_dir()), "nba_api": nba_api_source}
+MODEL_STORES = {
+    "folder": lambda: ModelStore(local_dir=default_model_dir()),
+    "gcs": lambda: ModelStore(
+        gcs_bucket=dg.EnvVar("NBA_MODEL_BUCKET"), gcp_project=dg.EnvVar("GCP_PROJECT")
+    ),
 }
 
 
 def resources_for(deployment: str) -> dict:
-    return RESOURCES_BY_DEPLOYMENT[deployment]()
+    """The resources of the deployment named ``deployment``, from its parts."""
+    parts = DEPLOYMENTS[deployment]
+    return {
+        **WAREHOUSES[parts.warehouse](),
+        "raw_source": RAW_SOURCES[parts.raw_source](),
+        "model_store": MODEL_STORES[parts.model_store](),
+    }
 
 
 RESOURCES = resources_for(current().name)

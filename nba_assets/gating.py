@@ -106,9 +106,7 @@ def unreadable(
     built = [d for d in dates if d in mats]
     if not built:
         return dict(sorted(why.items()))
-    for d, reason in _held_back_in_metadata(
-        materialization_records(instance, asset, {d: mats[d] for d in built})
-    ).items():
+    for d, reason in _held_back_in_metadata(materialization_records(instance, asset, mats)).items():
         why[d] = reason
     checks = [c for c in lineage.blocking_checks(asset) if c.name != GATE_CHECK]
     statuses = check_statuses(instance, checks, built)

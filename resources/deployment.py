@@ -8,7 +8,7 @@
 - ``production``: BigQuery (``GCP_PROJECT``, ``GCP_LOCATION``, ``GCP_CREDENTIALS``),
   stats.nba.com and the model bucket on Cloud Storage (``NBA_MODEL_BUCKET``).
 
-``nba_assets/definitions.py`` picks the resources by this name; the asset ``kinds`` (the UI's
+``nba_assets/definitions.py`` builds the resources from these parts; the asset ``kinds`` (the UI's
 warehouse badge) and the raw assets' ``nba_api`` pool follow it.
 """
 
