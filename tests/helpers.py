@@ -7,6 +7,7 @@ other or from a conftest.
 from __future__ import annotations
 
 import functools
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -132,6 +133,13 @@ class Pipeline:
             )[0][0]
             == 1
         )
+
+    def duplicate_keys(self, table: str, key: str) -> int:
+        """How many values of ``key`` (comma-separated columns) occur more than once in
+        ``table``."""
+        return self.query(
+            f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)"
+        )[0][0]
 
     def counts(self, table: str) -> dict[str, int]:
         """Rows per game date (``YYYY-MM-DD``) of a warehouse table; {} when it does not exist."""
@@ -286,3 +294,15 @@ def changed_box_scores(day: pd.Timestamp = LEAK_DAY) -> tuple[pd.DataFrame, pd.D
     team_changed.loc[team_on_day, "points"] += 20
     team_changed.loc[team_on_day, "pace"] += 30
     return changed, team_changed
+
+
+def backfill_env(root: Path) -> dict:
+    """The environment of an ``nba-backfill`` subprocess whose raw folder, instance, warehouse
+    and model folder are all under ``root``."""
+    return {
+        **os.environ,
+        "NBA_RAW_DIR": str(root / "raw"),
+        "DAGSTER_HOME": str(root / "home"),
+        "NBA_DUCKDB_PATH": str(root / "w.duckdb"),
+        "NBA_MODEL_DIR": str(root / "models"),
+    }

@@ -122,14 +122,7 @@ def test_rematerializing_the_fixed_upstream_partition_unblocks(blocked):
     assert materialized(downstream) == {keys.PLAYER_GAME_SUMMARY: {D1}}
     assert pipe.counts(TABLES[keys.PLAYER_GAME_SUMMARY])[D1] > 0
     assert unreadable(pipe.instance, LINEAGE, keys.PLAYER_GAME_SUMMARY, [D1]) == {}
-    assert (
-        pipe.query(
-            "SELECT count(*) FROM (SELECT game_id, player_id "
-            "FROM nba_analytics.player_game_summary "
-            "GROUP BY 1, 2 HAVING count(*) > 1)"
-        )[0][0]
-        == 0
-    )
+    assert pipe.duplicate_keys("nba_analytics.player_game_summary", "game_id, player_id") == 0
 
 
 def test_game_missing_a_team_row_fails_two_teams_per_game(pipeline, raw_folder):

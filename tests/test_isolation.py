@@ -9,7 +9,6 @@ how much of their window was left out; repairing 2022-12-01 refreshes the window
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 
 from resources import raw_source as files
 
-from helpers import REAL_DATES, real_frame, write_raw_folder
+from helpers import REAL_DATES, backfill_env, real_frame, write_raw_folder
 
 PROJECT = Path(__file__).resolve().parent.parent
 SLICE = [k for k in REAL_DATES if "2022-11-20" <= k <= "2022-12-10"]
@@ -35,21 +34,11 @@ def _defects(frames: dict[str, pd.DataFrame], drop_game: bool = True) -> None:
         frames[PLAYERS] = p[p["game_date"] != NO_PLAYERS]
 
 
-def _env(root: Path) -> dict:
-    return {
-        **os.environ,
-        "NBA_RAW_DIR": str(root / "raw"),
-        "DAGSTER_HOME": str(root / "home"),
-        "NBA_DUCKDB_PATH": str(root / "w.duckdb"),
-        "NBA_MODEL_DIR": str(root / "models"),
-    }
-
-
 def _backfill(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "nba_assets.backfill", "--workers", "1", *args],
         cwd=PROJECT,
-        env=_env(root),
+        env=backfill_env(root),
         capture_output=True,
         text=True,
         timeout=900,

@@ -4,7 +4,6 @@ fresh instance, warehouse and model folder, then what it left behind."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from basketball import model
 from nba_assets import keys
 from resources.dagster_internals import latest_check_evaluation
 
-from helpers import REAL_DATES, latest_evaluation, write_raw_folder
+from helpers import REAL_DATES, backfill_env, latest_evaluation, write_raw_folder
 
 PROJECT = Path(__file__).resolve().parent.parent
 SLICE = [
@@ -37,16 +36,6 @@ def _no_players_on_the_last_date(frames):
     frames["player_boxscores.parquet"] = players[players["game_date"] != SEASON_END]
 
 
-def _env(root: Path) -> dict:
-    return {
-        **os.environ,
-        "NBA_RAW_DIR": str(root / "raw"),
-        "DAGSTER_HOME": str(root / "home"),
-        "NBA_DUCKDB_PATH": str(root / "w.duckdb"),
-        "NBA_MODEL_DIR": str(root / "models"),
-    }
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("ml")
@@ -57,7 +46,7 @@ def trained(tmp_path_factory):
     done = subprocess.run(
         [sys.executable, "-m", "nba_assets.backfill", "--workers", "1"],
         cwd=PROJECT,
-        env=_env(root),
+        env=backfill_env(root),
         capture_output=True,
         text=True,
         timeout=900,
@@ -194,7 +183,7 @@ def test_predictions_without_a_trained_model_are_refused(trained):
             SLICE[-1],
         ],
         cwd=PROJECT,
-        env=_env(root),
+        env=backfill_env(root),
         capture_output=True,
         text=True,
         timeout=600,
@@ -207,7 +196,7 @@ def test_a_model_that_loses_to_a_baseline_blocks_the_predictions(trained):
     the last-10 average: its check fails, and a later predictions run refuses to use it, naming
     the version and the check. Runs last: it replaces the module's model."""
     root, _, instance = trained
-    env = _env(root)
+    env = backfill_env(root)
     config = root / "one_round.json"
     config.write_text(json.dumps({"ops": {"points_model": {"config": {"num_boost_round": 1}}}}))
     trained_again = subprocess.run(

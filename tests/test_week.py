@@ -161,29 +161,9 @@ def test_rematerializing_is_idempotent_and_touches_only_its_dates(week):
     assert result.success, step_failures(result)
     after = {t: pipe.counts(t) for t in TABLES.values()}
     assert after == before
-    assert (
-        pipe.query(
-            "SELECT count(*) FROM (SELECT game_id, player_id "
-            "FROM nba_analytics.player_game_summary "
-            "GROUP BY 1, 2 HAVING count(*) > 1)"
-        )[0][0]
-        == 0
-    )
-    assert (
-        pipe.query(
-            "SELECT count(*) FROM (SELECT game_id, team_abbr "
-            "FROM nba_analytics.team_offense_game_summary "
-            "GROUP BY 1, 2 HAVING count(*) > 1)"
-        )[0][0]
-        == 0
-    )
-    assert (
-        pipe.query(
-            "SELECT count(*) FROM (SELECT id FROM nba_raw.player_boxscores "
-            "GROUP BY 1 HAVING count(*) > 1)"
-        )[0][0]
-        == 0
-    )
+    assert pipe.duplicate_keys("nba_analytics.player_game_summary", "game_id, player_id") == 0
+    assert pipe.duplicate_keys("nba_analytics.team_offense_game_summary", "game_id, team_abbr") == 0
+    assert pipe.duplicate_keys("nba_raw.player_boxscores", "id") == 0
 
     # one date inside the range: only that date's rows are replaced
     ingested = dict(
