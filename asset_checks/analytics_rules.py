@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 
 from asset_checks import thresholds
-from asset_checks.rules import ERROR, WARN, Outcome, collect, counts_by_date, day, problems_frame
+from asset_checks.rules import (
+    ERROR,
+    WARN,
+    Outcome,
+    collect,
+    counts_by_date,
+    day,
+    played_games,
+    problems_frame,
+)
 from basketball.formulas import points_from_makes
 
 
@@ -26,7 +35,7 @@ def escalate(problems: pd.DataFrame, team_games_per_date: dict[str, int]) -> pd.
 
 
 def scheduled_team_games(schedule: pd.DataFrame) -> dict[str, int]:
-    real = schedule[schedule["is_nba_game"]]
+    real = played_games(schedule)
     return (day(real["game_date"]).value_counts() * 2).to_dict() if len(real) else {}
 
 
@@ -34,7 +43,7 @@ def team_schedule_complete(
     team: pd.DataFrame, schedule: pd.DataFrame, dates: list[str]
 ) -> dict[str, Outcome]:
     """Every real scheduled game has both team rows, one home and one away, and one winner."""
-    real = schedule[schedule["is_nba_game"]]
+    real = played_games(schedule)
     rows = team.groupby("game_id").agg(
         n=("team_abbr", "size"), home=("is_home", "sum"), wins=("is_win", "sum")
     )
@@ -72,7 +81,7 @@ def player_schedule_complete(
     players: pd.DataFrame, schedule: pd.DataFrame, dates: list[str]
 ) -> dict[str, Outcome]:
     """Every team of every real scheduled game has at least 5 players with minutes."""
-    real = schedule[schedule["is_nba_game"]]
+    real = played_games(schedule)
     sides = pd.concat(
         [
             real.assign(team_abbr=real["home_team_abbr"]),

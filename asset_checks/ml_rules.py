@@ -94,7 +94,106 @@ def predictions_in_range(predictions: pd.DataFrame, dates: list[str]) -> dict[st
     )
 
 
+def graded_as_made(
+    results: pd.DataFrame, predictions: pd.DataFrame, dates: list[str]
+) -> dict[str, Outcome]:
+    """One result per prediction, carrying the prediction as made (value, version, time)."""
+    same = ["predicted_points", "model_version", "predicted_at"]
+    both = (
+        _keys(predictions)
+        .join(predictions[same])
+        .merge(
+            _keys(results).join(results[same]),
+            on=KEY,
+            how="outer",
+            suffixes=("", "_r"),
+            indicator=True,
+        )
+    )
+    missing = both[both["_merge"] == "left_only"]
+    extra = both[both["_merge"] == "right_only"]
+    matched = both[both["_merge"] == "both"]
+    changed = matched[
+        ~np.isclose(matched["predicted_points"], matched["predicted_points_r"], rtol=0, atol=1e-9)
+        | (matched["model_version"] != matched["model_version_r"])
+        | (matched["predicted_at"] != matched["predicted_at_r"])
+    ]
+    dup = results[_keys(results).duplicated(KEY, keep=False)]
+    return collect(
+        dates,
+        [
+            problems_frame(
+                missing["game_date"], ERROR, missing["player_id"].astype(str).radd("not graded: ")
+            ),
+            problems_frame(
+                extra["game_date"],
+                ERROR,
+                extra["player_id"].astype(str).radd("graded without a prediction: "),
+            ),
+            problems_frame(
+                changed["game_date"],
+                ERROR,
+                changed["player_id"].astype(str).radd("graded with another prediction: "),
+            ),
+            problems_frame(
+                dup["game_date"], ERROR, dup["player_id"].astype(str).radd("graded twice: ")
+            ),
+        ],
+        "every prediction graded once, as made",
+        counts_by_date(results),
+    )
+
+
+def trained_before_date(predictions: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
+    """Every prediction's model was trained on dates before the prediction's date only."""
+    p = predictions
+    bad = p[pd.to_datetime(p["trained_through"]) >= pd.to_datetime(p["game_date"])]
+    msgs = (
+        "player "
+        + bad["player_id"].astype(str)
+        + ": model "
+        + bad["model_version"]
+        + " trained through "
+        + pd.to_datetime(bad["trained_through"]).dt.strftime("%Y-%m-%d")
+    )
+    return collect(
+        dates,
+        [problems_frame(bad["game_date"], ERROR, msgs)],
+        "every prediction's model was trained before its date",
+        counts_by_date(predictions),
+    )
+
+
 # ---- the model (one evaluation per trained version) ------------------------------------------
+
+
+def versions_precede_their_dates(versions: list[dict]) -> Outcome:
+    """Every walk-forward version's training and validation dates lie before its cutoff (the
+    first date it predicts)."""
+    bad = [v for v in versions if v["trained_through"] >= v["cutoff"]]
+    metadata = {
+        "versions": len(versions),
+        "last_cutoff": versions[-1]["cutoff"] if versions else "",
+    }
+    if bad or not versions:
+        return Outcome(
+            False,
+            ERROR,
+            "; ".join(
+                f"version {v['version']} trained through {v['trained_through']}, predicts from "
+                f"{v['cutoff']}"
+                for v in bad
+            )
+            or "no walk-forward version trained",
+            metadata,
+        )
+    return Outcome(
+        True,
+        ERROR,
+        f"each of {len(versions)} walk-forward versions was trained only on dates before the "
+        "first date it predicts",
+        metadata,
+    )
 
 
 def beats_baselines(evaluation: pd.DataFrame) -> Outcome:
@@ -122,27 +221,6 @@ def beats_baselines(evaluation: pd.DataFrame) -> Outcome:
     return Outcome(
         True, ERROR, f"model beats every baseline in every population ({summary})", metadata
     )
-
-
-def training_precedes_evaluation(train_dates: pd.Series, evaluation_dates: pd.Series) -> Outcome:
-    last_train, first_eval = (
-        pd.to_datetime(train_dates).max(),
-        pd.to_datetime(evaluation_dates).min(),
-    )
-    overlap = set(pd.to_datetime(train_dates)) & set(pd.to_datetime(evaluation_dates))
-    metadata = {
-        "last_training_date": str(last_train.date()),
-        "first_evaluation_date": str(first_eval.date()),
-    }
-    if overlap or last_train >= first_eval:
-        return Outcome(
-            False,
-            ERROR,
-            f"training reaches {last_train.date()}, evaluation starts {first_eval.date()} "
-            f"({len(overlap)} shared dates)",
-            metadata,
-        )
-    return Outcome(True, ERROR, f"every training date precedes {first_eval.date()}", metadata)
 
 
 def train_eval_gap(train_mae: float, eval_mae: float) -> Outcome:

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from asset_checks import thresholds
-from asset_checks.rules import ERROR, Outcome, collect, counts_by_date, day, problems_frame
-from basketball import rolling
+from asset_checks.rules import (
+    ERROR,
+    MAX_LISTED,
+    WARN,
+    Outcome,
+    collect,
+    counts_by_date,
+    day,
+    problems_frame,
+)
+from basketball import rolling, rosters
 from basketball.calendar import season_of, season_starts
 
 
@@ -35,40 +44,143 @@ def _empty_game_dates(
 
 
 def player_coverage(
-    table: pd.DataFrame, players: pd.DataFrame, schedule: pd.DataFrame, dates: list[str], label: str
+    table: pd.DataFrame,
+    roster: pd.DataFrame,
+    players: pd.DataFrame,
+    schedule: pd.DataFrame,
+    dates: list[str],
+    label: str,
 ) -> dict[str, Outcome]:
-    """Every player with minutes on D who played earlier this season has a row; a non-bootstrap
-    game date is never empty."""
-    played = players[players["minutes_played"] > 0]
-    first = (
-        played.groupby(["player_id", "season"])["game_date"]
-        .min()
-        .rename("first_game")
-        .reset_index()
+    """Exactly the expected players of D have a row, one each; a non-bootstrap game date is
+    never empty."""
+    want = roster[["game_date", "player_id", "team_abbr", "game_id"]].assign(
+        game_date=lambda f: pd.to_datetime(f["game_date"])
     )
-    today = _dated(played, dates).merge(first, on=["player_id", "season"])
-    required = today[today["first_game"] < today["game_date"]]
-    have = table[["game_date", "player_id"]].assign(_have=True)
-    missing = required.merge(have, on=["game_date", "player_id"], how="left")
-    missing = missing[missing["_have"].isna()]
-    msgs = (
+    have = table[["game_date", "player_id"]].assign(
+        game_date=lambda f: pd.to_datetime(f["game_date"])
+    )
+    joined = want.merge(have.assign(_have=True), on=["game_date", "player_id"], how="left")
+    missing = joined[joined["_have"].isna()]
+    extra = have.merge(want.assign(_want=True), on=["game_date", "player_id"], how="left")
+    extra = extra[extra["_want"].isna()]
+    twice = have[have.duplicated(["game_date", "player_id"], keep="first")]
+    msgs = [
         "player "
         + missing["player_id"].astype(str)
         + " ("
         + missing["team_abbr"]
         + ", game "
         + missing["game_id"]
-        + ") played and has earlier games but no row"
-    )
+        + ") is expected but has no row",
+        "player " + extra["player_id"].astype(str) + " has a row but is not on the expected roster",
+        "player " + twice["player_id"].astype(str) + " has more than one row",
+    ]
     return collect(
         dates,
         [
-            problems_frame(missing["game_date"], ERROR, msgs),
+            problems_frame(missing["game_date"], ERROR, msgs[0]),
+            problems_frame(extra["game_date"], ERROR, msgs[1]),
+            problems_frame(twice["game_date"], ERROR, msgs[2]),
             _empty_game_dates(table, schedule, players, dates, label),
         ],
-        "every player with minutes and history has a row",
+        "every expected player has one row",
         counts_by_date(table),
     )
+
+
+def roster_size(
+    roster: pd.DataFrame, players: pd.DataFrame, schedule: pd.DataFrame, dates: list[str]
+) -> dict[str, Outcome]:
+    """Every team scheduled in a real game on D with enough earlier games this season has enough
+    expected players, one row each."""
+    teams = rosters.scheduled_teams(schedule, dates)
+    team_dates = players[["team_abbr", "season", "game_date"]].drop_duplicates()
+    team_dates = team_dates.assign(game_date=pd.to_datetime(team_dates["game_date"]))
+    earlier = teams.merge(
+        team_dates.rename(columns={"game_date": "_d"}), on=["team_abbr", "season"]
+    )  # the season's games only, as the roster counts them
+    earlier = (
+        earlier[earlier["_d"] < earlier["game_date"]].groupby(["game_date", "team_abbr"]).size()
+    )
+    size = (
+        roster.assign(game_date=pd.to_datetime(roster["game_date"]))
+        .groupby(["game_date", "team_abbr"])
+        .size()
+    )
+    t = teams.assign(
+        earlier=earlier.reindex(pd.MultiIndex.from_frame(teams[["game_date", "team_abbr"]]))
+        .fillna(0)
+        .to_numpy(),
+        expected=size.reindex(pd.MultiIndex.from_frame(teams[["game_date", "team_abbr"]]))
+        .fillna(0)
+        .to_numpy(),
+    )
+    need = thresholds.MIN_EXPECTED_PLAYERS
+    short = t[(t["earlier"] >= need) & (t["expected"] < need)]
+    twice = roster[roster.duplicated(["game_date", "player_id"], keep="first")]
+    return collect(
+        dates,
+        [
+            problems_frame(
+                short["game_date"],
+                ERROR,
+                "team "
+                + short["team_abbr"]
+                + " (game "
+                + short["game_id"]
+                + "): "
+                + short["expected"].astype(int).astype(str)
+                + f" expected players (want >= {need})",
+            ),
+            problems_frame(
+                twice["game_date"],
+                ERROR,
+                "player " + twice["player_id"].astype(str) + " expected more than once",
+            ),
+        ],
+        f"every scheduled team has at least {need} expected players",
+        counts_by_date(roster),
+    )
+
+
+def played_not_expected(
+    unexpected: pd.DataFrame, players: pd.DataFrame, dates: list[str]
+) -> dict[str, Outcome]:
+    """Per played date: the players with minutes who were not expected, counted and named; WARN
+    above ``MAX_PLAYED_NOT_EXPECTED_SHARE``."""
+    played = counts_by_date(players[players["minutes_played"] > 0])
+    first = counts_by_date(unexpected[~unexpected["team_had_roster"]])  # nobody was expected
+    unexpected = unexpected[unexpected["team_had_roster"]]
+    by_date = (
+        dict(tuple(unexpected.groupby(day(unexpected["game_date"])))) if len(unexpected) else {}
+    )
+    out = {}
+    for d in dates:
+        rows = by_date.get(d, unexpected.iloc[0:0])
+        n, total = len(rows), played.get(d, 0) - first.get(d, 0)
+        share = n / total if total else 0.0
+        names = [
+            f"{r.player_name} ({r.team_abbr}, {r.minutes_played:.0f} min, {r.points} pts)"
+            for r in rows.itertuples(index=False)
+        ]
+        meta = {
+            "played": total,
+            "played_not_expected": n,
+            "first_game_players": first.get(d, 0),
+            "details": names[:MAX_LISTED],
+        }
+        text = f"{n} of {total} players who played were not expected ({share:.1%})" + (
+            f"; {first[d]} more played in their team's first game of the season (no roster)"
+            if first.get(d)
+            else ""
+        )
+        if not total:
+            out[d] = Outcome(True, WARN, "no player has played on this date yet", meta)
+        elif share > thresholds.MAX_PLAYED_NOT_EXPECTED_SHARE:
+            out[d] = Outcome(False, WARN, f"{d}: {text}: " + "; ".join(names[:5]), meta)
+        else:
+            out[d] = Outcome(True, WARN, text + (": " + "; ".join(names[:5]) if n else ""), meta)
+    return out
 
 
 def team_coverage(

@@ -82,6 +82,55 @@ def collect(
     return out
 
 
+def played_games(schedule: pd.DataFrame) -> pd.DataFrame:
+    """The real NBA games of the schedule that are final: what results are checked against."""
+    return schedule[schedule["is_nba_game"] & schedule["is_final"]]
+
+
+def label_not_played(outcomes: dict[str, Outcome], schedule: pd.DataFrame) -> dict[str, Outcome]:
+    """A passing outcome of a date with games not final yet says so: "not played yet" is a
+    state of the date, never a failed completeness check."""
+    waiting = schedule[schedule["is_nba_game"] & ~schedule["is_final"]]
+    pending = day(waiting["game_date"]).value_counts().to_dict() if len(waiting) else {}
+    out = dict(outcomes)
+    for d, o in outcomes.items():
+        if o.passed and pending.get(d):
+            played = o.metadata.get("checked", 0)
+            text = f"not played yet: {pending[d]} game(s) scheduled, not final"
+            out[d] = Outcome(
+                True,
+                o.severity,
+                f"{text}; {o.description}" if played else text,
+                {**o.metadata, "games_not_final": pending[d]},
+            )
+    return out
+
+
+def results_due(schedule: pd.DataFrame, dates: list[str], as_of: str) -> dict[str, Outcome]:
+    """WARN for each game still not final after its date (relative to the run's as-of date):
+    postponed, or its results are missing from the source."""
+    late = schedule[
+        schedule["is_nba_game"] & ~schedule["is_final"] & (day(schedule["game_date"]) < as_of)
+    ]
+    msgs = (
+        "game "
+        + late["game_id"]
+        + " ("
+        + late["away_team_abbr"]
+        + " @ "
+        + late["home_team_abbr"]
+        + f"): still not final on {as_of} (status "
+        + late["status"]
+        + "): postponed, or its results are missing"
+    )
+    return collect(
+        dates,
+        [problems_frame(late["game_date"], WARN, msgs)],
+        f"no game overdue as of {as_of}",
+        counts_by_date(schedule),
+    )
+
+
 def counts_by_date(frame: pd.DataFrame) -> dict[str, int]:
     return day(frame["game_date"]).value_counts().to_dict() if len(frame) else {}
 
@@ -118,8 +167,10 @@ def unique_keys(
 
 
 def two_teams_per_game(schedule: pd.DataFrame, dates: list[str]) -> dict[str, Outcome]:
-    """Every game has two official team rows naming the same home and away teams."""
-    bad = schedule[(schedule["team_rows"] != 2) | ~schedule["matchups_agree"]]
+    """Every played game has two official team rows naming the same home and away teams (a game
+    not final yet has none)."""
+    final = schedule[schedule["is_final"]]
+    bad = final[(final["team_rows"] != 2) | ~final["matchups_agree"]]
     msgs = (
         "game "
         + bad["game_id"]
@@ -139,7 +190,7 @@ def two_teams_per_game(schedule: pd.DataFrame, dates: list[str]) -> dict[str, Ou
         dates,
         [problems_frame(bad["game_date"], severity, msgs)],
         "every game has two agreeing team rows",
-        counts_by_date(schedule),
+        counts_by_date(final),
     )
 
 

@@ -10,6 +10,11 @@ are affected, the defect is systemic (a partial load, a broken join) and becomes
 """
 
 MIN_PLAYERS_WITH_MINUTES = 5  # per team per game; fewer cannot happen in a real game
+# expected rosters: a team with this many earlier games has at least this many expected players
+# (the shipped seasons: 8 to 25, median 15); above this share of unexpected players, WARN (the
+# shipped seasons: 2.4% overall, 4.8% in the first three weeks of 2025-26)
+MIN_EXPECTED_PLAYERS = 8
+MAX_PLAYED_NOT_EXPECTED_SHARE = 0.10
 MAX_ISOLATED_TEAM_GAMES = 6  # the worst shipped date (2021-12-19, COVID reschedules) has 6
 MAX_ISOLATED_SHARE = 0.5
 

@@ -102,6 +102,7 @@ def feature_rows(
             "game_id",
             "team_abbr",
             "opponent_abbr",
+            "player_name",
             "is_bootstrap",
             *[c for c in FEATURES if c not in ("is_home",)],
             "is_home",
@@ -119,31 +120,6 @@ class Split:
     valid: pd.DataFrame
     test: pd.DataFrame
     test_season: int
-
-
-def split_by_date(rows: pd.DataFrame, valid_share: float = 0.1) -> Split:
-    """Train on seasons before the latest, validate on the last ``valid_share`` of training dates,
-    test on the latest season. Population: played games; bootstrap dates never train. Rows are
-    put in (date, player, game) order first: row subsampling depends on row order, and the
-    warehouse returns rows in the order parallel writers inserted them, so without it the same
-    rows could train a different model."""
-    played = rows[rows["minutes_played"] > 0].sort_values(
-        ["game_date", "player_id", "game_id"], kind="stable"
-    )
-    test_season = int(played["season"].max())
-    history = played[(played["season"] < test_season) & ~played["is_bootstrap"].astype(bool)]
-    dates = np.sort(history["game_date"].unique())
-    if len(dates) < 10:
-        raise ValueError(
-            f"too little history before season {test_season} to train ({len(dates)} dates)"
-        )
-    cut = dates[int(len(dates) * (1 - valid_share))]
-    return Split(
-        train=history[history["game_date"] < cut],
-        valid=history[history["game_date"] >= cut],
-        test=played[played["season"] == test_season],
-        test_season=test_season,
-    )
 
 
 def matrix(rows: pd.DataFrame) -> np.ndarray:
@@ -215,14 +191,10 @@ def evaluation_rows(test: pd.DataFrame) -> pd.DataFrame:
     return test[test[["points_l5", "points_l10", "points_season"]].notna().all(axis=1)]
 
 
-def evaluate(model: xgb.Booster, split: Split) -> pd.DataFrame:
-    """One row per (population, predictor): the model and every baseline on exactly the same
-    rows."""
-    rows = evaluation_rows(split.test)
-    predictions = {
-        "model": predict(model, rows),
-        **{name: f(rows) for name, f in BASELINES.items()},
-    }
+def evaluate_predictions(rows: pd.DataFrame, predicted: pd.Series, season: int) -> pd.DataFrame:
+    """One row per (population, predictor): the model's ``predicted`` points (a walk-forward
+    series of versions) and every baseline on exactly the same ``evaluation_rows``."""
+    predictions = {"model": predicted, **{name: f(rows) for name, f in BASELINES.items()}}
     populations = {
         "all_played": rows.index,
         "rotation": rows.index[rows["minutes_l10"] >= ROTATION_MINUTES_L10],
@@ -230,13 +202,13 @@ def evaluate(model: xgb.Booster, split: Split) -> pd.DataFrame:
     out = []
     for population, index in populations.items():
         actual = rows.loc[index, "points"].astype(float)
-        for predictor, predicted in predictions.items():
+        for predictor, values in predictions.items():
             out.append(
                 {
-                    "test_season": split.test_season,
+                    "test_season": season,
                     "population": population,
                     "predictor": predictor,
-                    **scores(actual, predicted.loc[index].astype(float)),
+                    **scores(actual, values.loc[index].astype(float)),
                 }
             )
     return pd.DataFrame(out)
@@ -248,24 +220,29 @@ def improvement_over(evaluation: pd.DataFrame, baseline: str) -> dict[str, float
     return {p: float(100 * (1 - mae.loc[p, "model"] / mae.loc[p, baseline])) for p in mae.index}
 
 
-PREDICTION_KEYS = ["game_date", "player_id", "season", "game_id", "team_abbr", "opponent_abbr"]
+PREDICTION_KEYS = [
+    "game_date",
+    "player_id",
+    "season",
+    "game_id",
+    "team_abbr",
+    "opponent_abbr",
+    "player_name",
+]
 
 
 def predictions(
-    booster: xgb.Booster, rows: pd.DataFrame, version: str, trained_through: str
+    booster: xgb.Booster, rows: pd.DataFrame, version: str, cutoff: str, trained_through: str
 ) -> pd.DataFrame:
-    """Predicted points for every feature row; actual points and the error once played. A date
-    on or before ``trained_through`` (the last training or validation date) is in-sample."""
+    """Predicted points for every feature row by one walk-forward version (first predicted date
+    ``cutoff``, last training or validation date ``trained_through``)."""
     out = rows[PREDICTION_KEYS].copy()
     out["model_version"] = version
-    out["in_training_period"] = pd.to_datetime(rows["game_date"]) <= pd.Timestamp(trained_through)
+    out["model_cutoff"] = pd.Timestamp(cutoff)
+    out["trained_through"] = pd.Timestamp(trained_through)
     out["predicted_points"] = (
         predict(booster, rows).astype(float) if len(rows) else pd.Series(dtype=float)
     )
-    out["actual_points"] = rows["points"]
-    out["minutes_played"] = rows["minutes_played"]
-    played = rows["minutes_played"] > 0
-    out["error"] = (out["predicted_points"] - rows["points"].astype("float64")).where(played)
     return out.reset_index(drop=True)
 
 
@@ -281,13 +258,12 @@ MINUTES_BANDS = [0, 10, 20, 30, 60]
 POINTS_BANDS = [0, 5, 10, 20, 30, 100]
 
 
-def error_breakdown(model: xgb.Booster, split: Split) -> pd.DataFrame:
+def error_breakdown(rows: pd.DataFrame, predicted: pd.Series) -> pd.DataFrame:
     """Model and last-10 MAE on the evaluation rows by the player's last-10 minutes band and by the
     points actually scored (the latter shows where the error sits, it is not a pre-game split)."""
-    rows = evaluation_rows(split.test)
     errors = pd.DataFrame(
         {
-            "model": (predict(model, rows) - rows["points"]).abs(),
+            "model": (predicted - rows["points"]).abs(),
             "last_10_avg": (rows["points_l10"] - rows["points"]).abs(),
         }
     )
@@ -340,6 +316,8 @@ class ModelCard:
     train_dates: tuple[str, str]
     valid_dates: tuple[str, str]
     test_season: int
+    cutoff: str = ""  # walk-forward: the first date this version predicts (trained before it)
+    predicts_until: str | None = None  # the next version's cutoff (None: open-ended)
     features: list[str] = field(default_factory=lambda: list(FEATURES))
     hyperparameters: dict = field(default_factory=dict)
     metrics: list[dict] = field(default_factory=list)

@@ -7,9 +7,9 @@ with ``merge_asof(..., allow_exact_matches=False)`` (``windows.asof_before``), w
 the earlier system got wrong. All windows stay inside the season of D, so a player's first game
 of a season has NULL averages (never zeros) and season-to-date statistics reset.
 
-The population of D is the players listed in D's box scores (each game's roster, DNP rows
-included) and the teams scheduled on D: who is on the court, known before tip-off. No
-statistic of D enters any value.
+The population of D is the expected roster of each team scheduled on D
+(``basketball.rosters``: known before tip-off, from box scores before D) and the teams scheduled
+on D, so D can be built before it is played. No statistic of D enters any value.
 """
 
 from __future__ import annotations
@@ -30,37 +30,13 @@ TEAM_KEY = ["team_abbr", "season"]
 
 def is_bootstrap(days: pd.Series, seasons: pd.Series, starts: dict[int, pd.Timestamp]) -> pd.Series:
     """True for the first ``BOOTSTRAP_DAYS`` days of a season (from its first regular-season
-    game)."""
+    game), and for a season no game of which is known yet (its opening night, not played)."""
     start = seasons.map(starts)
-    return (days >= start) & (days < start + pd.Timedelta(days=BOOTSTRAP_DAYS))
+    return start.isna() | ((days >= start) & (days < start + pd.Timedelta(days=BOOTSTRAP_DAYS)))
 
 
 def _dates(dates) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(pd.to_datetime(list(dates))).normalize()
-
-
-def population(players: pd.DataFrame, dates) -> pd.DataFrame:
-    """The players of each date's games: identity columns only, one row per (date, player).
-
-    A player listed by two teams on one date (traded that day, DNP on both rosters) keeps the
-    game he played in, else the later game."""
-    rows = players[players["game_date"].isin(_dates(dates))]
-    cols = [
-        "game_date",
-        "player_id",
-        "player_name",
-        "season",
-        "game_id",
-        "team_abbr",
-        "opponent_abbr",
-        "is_home",
-    ]
-    rows = rows.sort_values(
-        ["game_date", "player_id", "minutes_played", "game_id"],
-        ascending=[True, True, False, False],
-    )
-    out = rows.drop_duplicates(["game_date", "player_id"])[cols]
-    return out.reset_index(drop=True)
 
 
 def _player_game_running(players: pd.DataFrame) -> pd.DataFrame:
@@ -112,11 +88,32 @@ ROLLING_COLUMNS = [
 ]
 
 
-def player_rolling_stats(players: pd.DataFrame, dates) -> pd.DataFrame:
-    """As of each date D, per player of D's games: rolling averages over played games before D
-    (up to 5 / 10 games, season to date), rest and workload counts over the 7 and 14 days before
-    D."""
-    pop = population(players, dates)
+POPULATION = [
+    "game_date",
+    "player_id",
+    "player_name",
+    "season",
+    "game_id",
+    "team_abbr",
+    "opponent_abbr",
+    "is_home",
+]
+
+
+def _population(roster: pd.DataFrame, players: pd.DataFrame) -> pd.DataFrame:
+    """The roster's identity columns, keyed with the same dtypes as ``players`` (the windows are
+    joined on them)."""
+    pop = roster[POPULATION].reset_index(drop=True)
+    return pop.assign(game_date=pd.to_datetime(pop["game_date"])).astype(
+        {c: players[c].dtype for c in ("game_date", *PLAYER_KEY)}
+    )
+
+
+def player_rolling_stats(players: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
+    """As of each date D, per player of D's expected roster (``POPULATION`` columns): rolling
+    averages over played games before D (up to 5 / 10 games, season to date), rest and workload
+    counts over the 7 and 14 days before D."""
+    pop = _population(roster, players)
     running = _player_game_running(players)
     keep = ROLLING_COLUMNS + ["games_played_season", "cum_back_to_backs", "last_game_date", "_row"]
     now = windows.asof_before(pop, "game_date", running, PLAYER_KEY, keep)
@@ -159,10 +156,11 @@ def primary_zone(paint_rate: pd.Series, mid_rate: pd.Series, three_rate: pd.Seri
     return pd.Series(zone, index=paint_rate.index, dtype=object).where(paint_rate.notna(), None)
 
 
-def player_shot_zone_analysis(players: pd.DataFrame, dates) -> pd.DataFrame:
-    """As of each date D, per player of D's games: zone mix over the last 10 played games before D
-    in the same season. Only games with shot data count; with none, every zone value is NULL."""
-    pop = population(players, dates)
+def player_shot_zone_analysis(players: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
+    """As of each date D, per player of D's expected roster: zone mix over the last 10 played
+    games before D in the same season. Only games with shot data count; with none, every zone
+    value is NULL."""
+    pop = _population(roster, players)
     running = _player_game_running(players)
     sums = [f"{z}_{k}_l10" for z in ZONES for k in ("attempts", "makes")]
     now = windows.asof_before(

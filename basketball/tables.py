@@ -9,6 +9,8 @@ from basketball import formulas
 from basketball.calendar import REAL_GAME_TYPES, game_type
 from basketball.minutes import parse_minutes_column
 
+FINAL = "Final"  # balldontlie's status of a played game (resources.raw_source.FINAL)
+
 COUNTING_STATS = [
     "fgm",
     "fga",
@@ -50,12 +52,31 @@ def _parse_matchup(matchup: str) -> tuple[str, str] | None:
     return None
 
 
-def build_schedule(team_raw: pd.DataFrame) -> pd.DataFrame:
-    """One row per game from the official team rows: date, season, type, home and away teams.
+def build_schedule(team_raw: pd.DataFrame, games_raw: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per game: the played games from the official team rows (status ``Final``), then
+    the published schedule's games that are not final yet (``games_raw``, balldontlie's
+    ``games`` layout), with their shipped status.
 
     A game is known from either of its team rows (the matchup names both teams), so a game
-    that lost one row still appears here and completeness checks can name it.
+    that lost one row still appears here and completeness checks can name it. A game is played
+    when it is final: official team rows are a final result even where the schedule still shows
+    a tip-off time (the last four 2025 Finals games), and a schedule row marked final without
+    team rows is balldontlie dating a game differently (it is not a game of that date).
     """
+    played = _played_games(team_raw)
+    if games_raw is None or games_raw.empty:
+        return played
+    upcoming = _upcoming_games(games_raw)
+    same = ["game_date", "home_team_abbr", "away_team_abbr"]
+    known = played[same].assign(_played=True)
+    upcoming = upcoming.merge(known, on=same, how="left")
+    upcoming = upcoming[upcoming["_played"].isna()].drop(columns="_played")
+    return pd.concat([played, upcoming], ignore_index=True).sort_values(
+        ["game_date", "game_id"], ignore_index=True
+    )
+
+
+def _played_games(team_raw: pd.DataFrame) -> pd.DataFrame:
     rows = team_raw.copy()
     parsed = rows["matchup"].map(lambda m: _parse_matchup(m) if isinstance(m, str) else None)
     bad = parsed.isna()
@@ -87,7 +108,46 @@ def build_schedule(team_raw: pd.DataFrame) -> pd.DataFrame:
     games["season"] = games["season_id"].str[1:].astype("int64")
     games["matchups_agree"] = (games["n_home"] == 1) & (games["n_away"] == 1)
     games["is_nba_game"] = games["game_type"].isin(REAL_GAME_TYPES)
+    games["status"] = FINAL
+    games["is_final"] = True
     return games.drop(columns=["n_home", "n_away"])
+
+
+def nba_game_id(bdl_id: int, season: int) -> str | None:
+    """The stats.nba.com id (``0022500198``) of a schedule row whose id is one (the published
+    2025-26 schedule: ``22500198``), else None (a balldontlie id)."""
+    text = f"{int(bdl_id):010d}"
+    is_nba = text[:2] == "00" and text[2] in "123456" and text[3:5] == f"{season % 100:02d}"
+    return text if is_nba else None
+
+
+def _upcoming_games(games_raw: pd.DataFrame) -> pd.DataFrame:
+    """The schedule's games not final yet, one row per id (the file repeats some rows)."""
+    g = games_raw[games_raw["status"] != FINAL].drop_duplicates("id")
+    ids = [nba_game_id(i, s) for i, s in zip(g["id"], g["season"], strict=True)]
+    season_ids = [
+        (i[2] if i else ("4" if post else "2")) + str(s)
+        for i, post, s in zip(ids, g["postseason"], g["season"], strict=True)
+    ]
+    out = pd.DataFrame(
+        {
+            "game_id": [i or f"bdl-{int(b)}" for i, b in zip(ids, g["id"], strict=True)],
+            "game_date": g["game_date"].to_numpy(),
+            "season_id": season_ids,
+            "home_team_abbr": g["home_team_abbreviation"].to_numpy(),
+            "away_team_abbr": g["visitor_team_abbreviation"].to_numpy(),
+            "team_rows": 0,
+            "source_file": g["source_file"].to_numpy(),
+            "ingested_at": g["ingested_at"].to_numpy(),
+            "season": g["season"].astype("int64").to_numpy(),
+            "matchups_agree": True,
+            "status": g["status"].to_numpy(),
+            "is_final": False,
+        }
+    )
+    out["game_type"] = out["season_id"].map(game_type)
+    out["is_nba_game"] = out["game_type"].isin(REAL_GAME_TYPES)
+    return out
 
 
 def build_team_offense(team_raw: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:

@@ -69,7 +69,7 @@ def measure(end: str | None, workers: int, model: str) -> None:
         steps = step_seconds(instance)
     tables = sorted(
         [
-            *defs.resolve_job_def("daily_refresh").asset_layer.executable_asset_keys,
+            *defs.resolve_job_def("morning_slate").asset_layer.executable_asset_keys,
             MODEL_EVALUATION,
         ],
         key=lambda k: k.to_user_string(),

@@ -106,6 +106,11 @@ PLAYER_SPECS = {
 }
 
 
+def _labelled(schedule: pd.DataFrame, results: dict) -> dict:
+    """Every passing result of a date whose games are not final yet says "not played yet"."""
+    return {name: rules.label_not_played(outcomes, schedule) for name, outcomes in results.items()}
+
+
 @dg.multi_asset_check(
     specs=list(TEAM_SPECS.values()),
     name="team_offense_game_summary_checks",
@@ -118,12 +123,17 @@ def team_offense_game_summary_checks(
     yield from emit_checks(
         context,
         TEAM_SPECS,
-        {
-            "unique_keys": rules.unique_keys(team, ["game_id", "team_abbr"], dates, "team-game"),
-            "schedule_complete": analytics_rules.team_schedule_complete(team, schedule, dates),
-            "value_ranges": analytics_rules.team_value_ranges(team, dates),
-            "coverage": analytics_rules.team_coverage(team, dates),
-        },
+        _labelled(
+            schedule,
+            {
+                "unique_keys": rules.unique_keys(
+                    team, ["game_id", "team_abbr"], dates, "team-game"
+                ),
+                "schedule_complete": analytics_rules.team_schedule_complete(team, schedule, dates),
+                "value_ranges": analytics_rules.team_value_ranges(team, dates),
+                "coverage": analytics_rules.team_coverage(team, dates),
+            },
+        ),
     )
 
 
@@ -149,16 +159,25 @@ def player_game_summary_checks(
     yield from emit_checks(
         context,
         PLAYER_SPECS,
-        {
-            "unique_keys": rules.unique_keys(
-                players, ["game_id", "player_id"], dates, "player-game"
-            ),
-            "schedule_complete": analytics_rules.player_schedule_complete(players, schedule, dates),
-            "team_join": analytics_rules.player_team_join(unmatched, schedule, raw_players, dates),
-            "coverage": analytics_rules.player_coverage(players, dates),
-            "value_ranges": analytics_rules.player_value_ranges(players, team, dates),
-            "points_match_team": analytics_rules.points_match_team(players, team, schedule, dates),
-        },
+        _labelled(
+            schedule,
+            {
+                "unique_keys": rules.unique_keys(
+                    players, ["game_id", "player_id"], dates, "player-game"
+                ),
+                "schedule_complete": analytics_rules.player_schedule_complete(
+                    players, schedule, dates
+                ),
+                "team_join": analytics_rules.player_team_join(
+                    unmatched, schedule, raw_players, dates
+                ),
+                "coverage": analytics_rules.player_coverage(players, dates),
+                "value_ranges": analytics_rules.player_value_ranges(players, team, dates),
+                "points_match_team": analytics_rules.points_match_team(
+                    players, team, schedule, dates
+                ),
+            },
+        ),
     )
 
 

@@ -17,7 +17,7 @@ feature rows are readable; with one season of data it reports "model not trained
 earlier season". ``player_points_predictions`` is built for the range (every built date after a
 new training) with the current model version, unless the model's blocking checks failed.
 
-    nba-backfill [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--workers N] [--model auto|train|keep]
+    nba-backfill [--start D] [--end D] [--as-of D] [--workers N] [--model auto|train|keep]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import dagster as dg
 
@@ -36,11 +37,18 @@ from basketball.calendar import season_of
 from nba_assets import keys as asset_keys
 from nba_assets.definitions import RESOURCES, defs
 from nba_assets.gating import UpstreamCheckFailed
-from nba_assets.partitions import known_dates, register_game_dates
+from nba_assets.partitions import (
+    AS_OF_TAG,
+    RANGE_END,
+    RANGE_START,
+    known_dates,
+    register_game_dates,
+    today,
+)
 from resources.dagster_internals import latest_materialization_ids
 
-RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 PID_TAG = "nba/pid"
+AS_OF_ENV = "NBA_AS_OF"
 MIN_KEYS_PER_WORKER = 60  # below this a second process costs more than it saves
 OUTCOMES = (
     UpstreamCheckFailed.__name__,
@@ -51,6 +59,7 @@ OUTCOMES = (
 @dataclass
 class BackfillReport:
     keys: list[str]
+    as_of: str = ""
     materialized: dict[dg.AssetKey, set[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -74,10 +83,20 @@ def spans(keys: list[str], all_keys: list[str]) -> list[tuple[str, str]]:
     return [(s[0], s[-1]) for s in out]
 
 
+def _tags() -> dict[str, str]:
+    """Every run's tags: made by this command (and process), and the as-of date it ran for."""
+    return {"nba/backfill": "cli", PID_TAG: str(os.getpid()), AS_OF_TAG: os.environ[AS_OF_ENV]}
+
+
+def default_as_of(played: list[date]) -> str:
+    """The day after the last date with final results: "today" for the folder's data."""
+    return (max(played) + timedelta(days=1)).isoformat() if played else today().isoformat()
+
+
 def _run(job, instance, first: str, last: str, selection) -> dg.ExecuteInProcessResult:
     """One run of ``job`` over ``selection`` (None: the whole job) and its checks: a single
     partition when ``first == last``, else the range as one run."""
-    tags = {"nba/backfill": "cli", PID_TAG: str(os.getpid())}
+    tags = _tags()
     if selection is not None:
         assets = set(selection)
         job = job.get_subset(
@@ -215,12 +234,17 @@ def backfill(
     end: str | None = None,
     workers: int = 1,
     model: str = "auto",
+    as_of: str | None = None,
 ) -> BackfillReport:
-    register_game_dates(instance, RESOURCES["raw_source"].game_dates())
+    raw = RESOURCES["raw_source"]
+    as_of = as_of or default_as_of(raw.played_dates())
+    os.environ[AS_OF_ENV] = as_of  # the worker processes' runs carry it too (``_tags``)
+    register_game_dates(instance, raw.game_dates(date.fromisoformat(as_of)))
     killed = mark_killed_runs_failed(instance)
-    all_keys = known_dates(instance)
-    keys = [k for k in all_keys if (start is None or k >= start) and (end is None or k <= end)]
-    report = BackfillReport(keys=keys)
+    all_keys = [k for k in known_dates(instance) if k <= as_of]
+    end = min(end or as_of, as_of)
+    keys = [k for k in all_keys if (start is None or k >= start) and k <= end]
+    report = BackfillReport(keys=keys, as_of=as_of)
     if killed:
         report.notes.append(f"{len(killed)} run(s) left STARTED by a killed process marked failed")
     if not keys:
@@ -290,7 +314,7 @@ def _model_and_predictions(
         result = defs.resolve_job_def("train_points_model").execute_in_process(
             instance=instance,
             raise_on_error=False,
-            tags={"nba/backfill": "cli", PID_TAG: str(os.getpid())},
+            tags=_tags(),
         )
         _record(report, result)
         if not result.success:
@@ -331,7 +355,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--start", help="first partition (YYYY-MM-DD); default: the first game date"
     )
-    parser.add_argument("--end", help="last partition (YYYY-MM-DD); default: the last game date")
+    parser.add_argument(
+        "--end", help="last partition (YYYY-MM-DD); default: the as-of date (today's slate)"
+    )
+    parser.add_argument(
+        "--as-of",
+        help="the run's today (YYYY-MM-DD): partitions up to it, its games predicted as tonight's "
+        "slate; default: the day after the last date with final results",
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -349,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     from nba_assets.summary import print_summary
 
     with dg.DagsterInstance.get() as instance:
-        report = backfill(instance, args.start, args.end, args.workers, args.model)
+        report = backfill(instance, args.start, args.end, args.workers, args.model, args.as_of)
         print_summary(instance, report)
     return 0 if report.ran_to_end else 1
 

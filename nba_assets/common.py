@@ -129,10 +129,12 @@ def report_per_date(
     frame: pd.DataFrame,
     per_date: pd.DataFrame | None = None,
     held: dict[str, str] | None = None,
+    notes: dict[str, str] | None = None,
     **counts: Callable[[pd.DataFrame], int],
 ) -> None:
     """Attach each date's own row count, ``counts`` and the numeric columns of ``per_date``
-    (indexed by ``YYYY-MM-DD``) to that date's materialization; a held-back date says why.
+    (indexed by ``YYYY-MM-DD``) to that date's materialization; a held-back date says why, and
+    ``notes`` say why a date is empty without being held back (not played yet, no model yet).
 
     A ranged run materializes every date of its range at once; metadata added with
     ``add_output_metadata`` would repeat the whole range's totals on every date."""
@@ -150,4 +152,6 @@ def report_per_date(
             )
         if held and key in held:
             metadata[HELD_BACK] = _held_text(held[key])
+        if notes and key in notes:
+            metadata["note"] = notes[key]
         context.add_asset_metadata(metadata, partition_key=key)

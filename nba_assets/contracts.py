@@ -22,6 +22,10 @@ SCHEDULE = schema(
     column("away_team_abbr", "string", False),
     column("team_rows", "int64", False, "official team rows found for the game"),
     column("matchups_agree", "bool", False, "both team rows name the same home and away teams"),
+    column(
+        "status", "string", False, "Final, or the schedule's status (Scheduled, a tip-off time)"
+    ),
+    column("is_final", "bool", False, "played: official team rows exist"),
     *_LINEAGE,
 )
 
@@ -104,6 +108,27 @@ _PLAYER_ID = [
     column("team_abbr", "string", False),
     column("opponent_abbr", "string"),
 ]
+
+EXPECTED_ROSTERS = schema(
+    column("game_date", "date", False, "D: the roster is known from box scores before D"),
+    column("season", "int64", False),
+    column("game_id", "string", False, "D's game (scheduled or played)"),
+    column("team_abbr", "string", False),
+    column("opponent_abbr", "string", False),
+    column("is_home", "bool", False),
+    column("player_id", "int64", False),
+    column("player_name", "string"),
+    column(
+        "team_games_since_played",
+        "int64",
+        False,
+        "0: played in the team's last game before D; k: his last game for the team was k games "
+        "earlier (at most ROSTER_GAMES - 1)",
+    ),
+    column("last_played_date", "date", False, "his last game with minutes for the team"),
+    column("basis", "string", False, "the rule that put him on the roster, in words"),
+    *_HISTORY,
+)
 
 PLAYER_ROLLING_STATS = schema(
     *_AS_OF,
@@ -209,6 +234,7 @@ def feature_rows_contract(features: list[str]):
     return schema(
         column("game_date", "date", False, "D: every feature uses only games before D"),
         *_PLAYER_ID,
+        column("player_name", "string"),
         column("is_bootstrap", "bool", False),
         *[_feature(f) for f in features],
         column(
@@ -221,7 +247,7 @@ def feature_rows_contract(features: list[str]):
 
 
 MODEL_EVALUATION = schema(
-    column("model_version", "string", False),
+    column("model_version", "string", False, "the latest walk-forward version of the evaluation"),
     column("test_season", "int64", False),
     column("population", "string", False, "all_played, or rotation (last-10 minutes >= 20)"),
     column("predictor", "string", False, "model, last_10_avg, season_avg, blend_l5_l10_season"),
@@ -235,20 +261,42 @@ MODEL_EVALUATION = schema(
 PLAYER_POINTS_PREDICTIONS = schema(
     column("game_date", "date", False),
     *_PLAYER_ID,
-    column("model_version", "string", False),
+    column("player_name", "string"),
+    column("model_version", "string", False, "the walk-forward version that predicted D"),
+    column("model_cutoff", "date", False, "the version's first predicted date"),
     column(
-        "in_training_period",
+        "trained_through",
+        "date",
+        False,
+        "the version's last training or validation date: always before D",
+    ),
+    column("predicted_at", "timestamp", False, "UTC time the prediction was made; kept as made"),
+    column(
+        "made_pre_game",
         "bool",
         False,
-        "D lies inside the model's training or validation dates (in-sample)",
+        "made before noon America/New_York of D (no game tips earlier); false for a replayed "
+        "(backfilled) date, whose model and features are pre-game all the same",
     ),
     column("predicted_points", "float64", False),
-    column("actual_points", "int64", True, "NULL until D is played"),
-    column("minutes_played", "float64", True),
-    column(
-        "error",
-        "float64",
-        True,
-        "predicted - actual, for players who played (a DNP voids the line)",
-    ),
+)
+
+PREDICTION_RESULTS = schema(
+    column("game_date", "date", False),
+    *_PLAYER_ID,
+    column("player_name", "string"),
+    column("model_version", "string", False),
+    column("trained_through", "date", False),
+    column("predicted_at", "timestamp", False),
+    column("predicted_points", "float64", False, "as made (player_points_predictions)"),
+    column("outcome", "string", False, "played, or void (expected, did not play)"),
+    column("actual_points", "int64", True, "NULL when void"),
+    column("minutes_played", "float64", True, "NULL when the player has no row on D"),
+    column("error", "float64", True, "predicted - actual; NULL when void"),
+    *[
+        column(f"{b}", "float64", True, "pre-game baseline of the same row")
+        for b in ("last_10_avg", "season_avg", "blend_l5_l10_season")
+    ],
+    column("is_rotation", "bool", False, "last-10 minutes >= 20 before D"),
+    column("baselines_available", "bool", False, "every baseline has a value (equal rows)"),
 )

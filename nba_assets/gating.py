@@ -201,9 +201,10 @@ def require_model(
     context: dg.AssetExecutionContext,
     model_key: dg.AssetKey,
     check_keys: Sequence[dg.AssetCheckKey],
-) -> str:
-    """The model version of ``model_key``'s latest materialization, provided each blocking check
-    evaluated in that same run passed."""
+) -> list[dict]:
+    """The walk-forward versions of ``model_key``'s latest materialization (cutoff, version,
+    trained_through, in date order), provided each blocking check evaluated in that same run
+    passed."""
     event = context.instance.get_latest_materialization_event(model_key)
     name = " + ".join(sorted(k.to_user_string() for k in context.selected_asset_keys))
     if event is None:
@@ -211,7 +212,13 @@ def require_model(
             f"{name} not built: {model_key.to_user_string()} was never "
             "materialized; train it first (job train_points_model)"
         )
-    version = event.asset_materialization.metadata["model_version"].value
+    metadata = event.asset_materialization.metadata
+    version = metadata["model_version"].value
+    if "walk_forward" not in metadata:
+        raise UpstreamCheckFailed(
+            f"{name} not built: model {version} predates walk-forward training; retrain it "
+            "(job train_points_model)"
+        )
     for key in check_keys:
         run_id, evaluation = latest_check_evaluation(context.instance, key)
         if run_id != event.run_id or evaluation is None or not evaluation.passed:
@@ -224,4 +231,4 @@ def require_model(
                 f"{name} not built: model {version} ({model_key.to_user_string()}) check "
                 f"'{key.name}' did not pass: {why}"
             )
-    return version
+    return list(metadata["walk_forward"].value)

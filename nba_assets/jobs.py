@@ -6,13 +6,22 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from nba_assets import keys
-from nba_assets.partitions import GAME_DATES, TIMEZONE, additions, known_dates
+from nba_assets.partitions import (
+    AS_OF_TAG,
+    GAME_DATES,
+    RANGE_END,
+    RANGE_START,
+    TIMEZONE,
+    additions,
+    known_dates,
+    today,
+)
 from resources.raw_source import RawSource
 
 ALL_TABLES = dg.AssetSelection.groups(
     keys.RAW, keys.ANALYTICS, keys.PRECOMPUTE
 ) | dg.AssetSelection.assets(keys.FEATURE_ROWS)
-PREDICTIONS = dg.AssetSelection.assets(keys.PLAYER_POINTS_PREDICTIONS)
+PREDICTIONS = dg.AssetSelection.assets(keys.PLAYER_POINTS_PREDICTIONS, keys.PREDICTION_RESULTS)
 MODEL = dg.AssetSelection.assets(keys.POINTS_MODEL, keys.MODEL_EVALUATION)
 
 all_tables_job = dg.define_asset_job(
@@ -24,58 +33,75 @@ all_tables_job = dg.define_asset_job(
 predict_points_job = dg.define_asset_job(
     "predict_points",
     selection=PREDICTIONS,
-    description="Predicted points for the selected dates with the current model version.",
+    description="Predicted points for the selected dates, each by the walk-forward version "
+    "trained before it (a date already predicted keeps its predictions as made), and the "
+    "grading of the dates whose games are final.",
 )
 train_points_model_job = dg.define_asset_job(
     "train_points_model",
     selection=MODEL,
-    description="Train, evaluate and store a new points model version from every date's feature "
-    "rows.",
+    description="Train, evaluate and store the walk-forward points model versions up to the "
+    "run's as-of date from every date's feature rows.",
 )
-daily_refresh_job = dg.define_asset_job(
-    "daily_refresh",
+morning_slate_job = dg.define_asset_job(
+    "morning_slate",
     selection=ALL_TABLES | PREDICTIONS,
-    description="One game date through the whole partitioned graph: raw to feature rows, then "
-    "predictions.",
+    description="The previous game date and today through the whole partitioned graph, as one "
+    "ranged run: last night's results ingested and graded, today's expected rosters, pre-game "
+    "tables and predictions.",
 )
 
 
-def previous_game_date(instance: dg.DagsterInstance, when: datetime) -> str | None:
-    """The last known game date before ``when``'s day in America/New_York."""
+def morning_range(instance: dg.DagsterInstance, when: datetime) -> tuple[str, str] | None:
+    """(the last known game date before ``when``'s day in America/New_York, and today when it
+    is a game date, else that same date); None when no earlier date is known."""
     today = when.astimezone(ZoneInfo(TIMEZONE)).date().isoformat()
-    earlier = [k for k in known_dates(instance) if k < today]
-    return earlier[-1] if earlier else None
+    known = known_dates(instance)
+    earlier = [k for k in known if k < today]
+    if not earlier:
+        return None
+    return earlier[-1], today if today in known else earlier[-1]
 
 
 @dg.schedule(
-    job=daily_refresh_job,
-    cron_schedule="0 7 * * *",
+    job=morning_slate_job,
+    cron_schedule="0 10 * * *",
     execution_timezone=TIMEZONE,
-    name="daily_refresh",
+    name="morning_slate",
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="07:00 America/New_York: rebuild the previous game date from raw box scores to "
-    "predictions.",
+    description="10:00 America/New_York (after the Monday retrain): ingest and grade the "
+    "previous game date, then build and predict today's slate, in one ranged run whose as-of "
+    "date is the tick's day.",
 )
-def daily_refresh_schedule(context: dg.ScheduleEvaluationContext):
-    key = previous_game_date(context.instance, context.scheduled_execution_time)
-    if key is None:
+def morning_slate_schedule(context: dg.ScheduleEvaluationContext):
+    span = morning_range(context.instance, context.scheduled_execution_time)
+    today = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).date().isoformat()
+    if span is None:
         return dg.SkipReason(
             "no game date before today is known yet (the game_dates sensor adds them)"
         )
+    first, last = span
+    tags = {AS_OF_TAG: today}
+    if first == last:
+        return dg.RunRequest(run_key=f"{first}@{today}", partition_key=first, tags=tags)
     return dg.RunRequest(
-        run_key=f"{key}@{context.scheduled_execution_time:%Y-%m-%d}", partition_key=key
+        run_key=f"{first}..{last}@{today}",
+        tags={**tags, RANGE_START: first, RANGE_END: last},
     )
 
 
-weekly_retrain_schedule = dg.ScheduleDefinition(
-    name="weekly_retrain",
+@dg.schedule(
     job=train_points_model_job,
     cron_schedule="0 9 * * 1",
     execution_timezone=TIMEZONE,
+    name="weekly_retrain",
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="Mondays 09:00 America/New_York, after the daily refresh: retrain on every date "
-    "built so far.",
+    description="Mondays 09:00 America/New_York, before the morning slate: the walk-forward "
+    "versions up to today (a new one trained on every date before today).",
 )
+def weekly_retrain_schedule(context: dg.ScheduleEvaluationContext):
+    today = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).date().isoformat()
+    return dg.RunRequest(run_key=f"retrain@{today}", tags={AS_OF_TAG: today})
 
 
 def partition_requests(known: list[str], found: list[str]) -> list:
@@ -90,11 +116,13 @@ def partition_requests(known: list[str], found: list[str]) -> list:
     name="game_dates",
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Adds every game date of the raw folder as a partition of game_dates (dates come "
-    "from the data, so new dates appear without a code change or a redeploy).",
+    description="Adds every game date of the raw folder up to today (played dates and the "
+    "published schedule's) as a partition of game_dates: dates come from the data, so new dates "
+    "appear without a code change or a redeploy, and tonight's games are a partition before "
+    "they are played.",
 )
 def game_dates_sensor(context: dg.SensorEvaluationContext, raw_source: RawSource):
-    found = [d.isoformat() for d in raw_source.game_dates()]
+    found = [d.isoformat() for d in raw_source.game_dates(as_of=today())]
     requests = partition_requests(known_dates(context.instance), found)
     if not requests:
         return dg.SkipReason(f"no new game date ({len(found)} known)")
@@ -114,7 +142,7 @@ def definitions() -> dg.Definitions:
     """The jobs, schedules and sensors (``nba_assets/definitions.py`` merges them with the
     layers)."""
     return dg.Definitions(
-        jobs=[all_tables_job, predict_points_job, train_points_model_job, daily_refresh_job],
-        schedules=[daily_refresh_schedule, weekly_retrain_schedule],
+        jobs=[all_tables_job, predict_points_job, train_points_model_job, morning_slate_job],
+        schedules=[morning_slate_schedule, weekly_retrain_schedule],
         sensors=[automation_sensor, game_dates_sensor],
     )

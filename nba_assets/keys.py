@@ -12,6 +12,7 @@ TEAM_OFFENSE_GAME_SUMMARY = dg.AssetKey([ANALYTICS, "team_offense_game_summary"]
 PLAYER_GAME_SUMMARY = dg.AssetKey([ANALYTICS, "player_game_summary"])
 
 PRECOMPUTE = "nba_precompute"
+EXPECTED_ROSTERS = dg.AssetKey([PRECOMPUTE, "expected_rosters"])
 PLAYER_ROLLING_STATS = dg.AssetKey([PRECOMPUTE, "player_rolling_stats"])
 PLAYER_SHOT_ZONE_ANALYSIS = dg.AssetKey([PRECOMPUTE, "player_shot_zone_analysis"])
 TEAM_DEFENSE_ZONE_ANALYSIS = dg.AssetKey([PRECOMPUTE, "team_defense_zone_analysis"])
@@ -22,3 +23,4 @@ FEATURE_ROWS = dg.AssetKey([ML, "feature_rows"])
 POINTS_MODEL = dg.AssetKey([ML, "points_model"])
 MODEL_EVALUATION = dg.AssetKey([ML, "model_evaluation"])
 PLAYER_POINTS_PREDICTIONS = dg.AssetKey([ML, "player_points_predictions"])
+PREDICTION_RESULTS = dg.AssetKey([ML, "prediction_results"])

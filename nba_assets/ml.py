@@ -1,23 +1,29 @@
-"""``nba_ml``: feature rows, the points model, its evaluation and per-date predictions.
+"""``nba_ml``: feature rows, the walk-forward points models, predictions and their grading.
 
-``feature_rows`` and ``player_points_predictions`` are partitioned by game date like every table.
-``points_model`` (with its ``model_evaluation`` table) is unpartitioned: it reads every date's
-feature rows, trains on the seasons before the latest one and evaluates on the latest, so one
-materialization is one model version (booster and card in the model store, the version in the
-materialization's metadata). Predictions use the model version of the latest ``points_model``
-materialization, and only while its blocking checks (beats every baseline, training precedes
-evaluation) passed.
+``feature_rows``, ``player_points_predictions`` and ``prediction_results`` are partitioned by game
+date like every table; their population is D's expected roster, so tonight's slate is predicted
+before it is played. ``points_model`` (with its ``model_evaluation`` table) is unpartitioned: one
+materialization trains the walk-forward versions up to the run's as-of date
+(``basketball.walk_forward``: each trained only on dates before the first date it predicts;
+boosters and cards in the model store, the versions in the materialization's metadata) and
+evaluates them on the latest season. A prediction of D uses the version whose cutoff is the
+latest on or before D, and only while the model's blocking checks passed.
+
+Predictions are kept as made: a date that already has predictions is never predicted again (a
+rebuild writes the stored rows back unchanged), so a later model, a repaired box score or a
+grading run cannot move them. ``prediction_results`` grades them once D's games are final.
 """
 
-import json
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from hashlib import sha256
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pandas as pd
 
 from asset_checks import thresholds
-from basketball import model
+from asset_checks.rules import day
+from basketball import grading, model, walk_forward
 from nba_assets import contracts, keys, ml_checks
 from nba_assets.common import (
     TABLE_KINDS,
@@ -28,7 +34,7 @@ from nba_assets.common import (
 )
 from nba_assets.gating import Lineage, UpstreamCheckFailed, held_back, require_model, unreadable
 from nba_assets.history import ALL, load, per_date_history
-from nba_assets.partitions import known_dates
+from nba_assets.partitions import TIMEZONE, as_of, known_dates
 from resources.model_store import ModelStore
 from resources.warehouse import Warehouse
 
@@ -45,9 +51,9 @@ PRE_GAME_TABLES = (
     **table_asset_args(
         keys.FEATURE_ROWS,
         FEATURE_ROWS,
-        "Per player of D's games: the model's pre-game features (the nba_precompute tables of D, "
-        "and form across seasons from every readable game before D) and, once D is played, the "
-        "target points and minutes. Missing inputs stay NULL.",
+        "Per expected player of D's games: the model's pre-game features (the nba_precompute "
+        "tables of D, and form across seasons from every readable game before D) and, once D is "
+        "played, the target points and minutes. Missing inputs stay NULL.",
     ),
     ins={
         "rolling_stats": dg.AssetIn(keys.PLAYER_ROLLING_STATS),
@@ -115,17 +121,18 @@ class PointsModelConfig(dg.Config):
             dagster_type=dg.Nothing,
             group_name=keys.ML,
             kinds={"xgboost"},
-            description="XGBoost points regressor: trained on every date before the latest "
-            "season, early-stopped on the last training dates, evaluated on the "
-            "latest season. Booster and model card in the model store.",
+            description="Walk-forward XGBoost points regressors up to the run's as-of date: a "
+            "version at each season's opening night and every Monday of the latest season, each "
+            "trained on every readable date before the first date it predicts (early-stopped on "
+            "its last training dates). Boosters and model cards in the model store.",
         ),
         "model_evaluation": dg.AssetOut(
             key=keys.MODEL_EVALUATION,
             group_name=keys.ML,
             kinds=TABLE_KINDS,
             metadata={"dagster/column_schema": contracts.MODEL_EVALUATION},
-            description="The model and each baseline on exactly the same rows of the "
-            "latest season, per population.",
+            description="Walk-forward predictions of the latest season and each baseline on "
+            "exactly the same rows, per population.",
         ),
     },
     ins={"rows": dg.AssetIn(keys.FEATURE_ROWS)},
@@ -138,52 +145,64 @@ def points_model(
     lineage: Lineage,
     rows: pd.DataFrame,
 ):
-    seasons = sorted(rows.loc[rows["minutes_played"] > 0, "season"].unique())
-    if len(seasons) < 2:
+    today = as_of(context)
+    plan = walk_forward.windows(
+        walk_forward.season_openers(rows[rows["minutes_played"] > 0]),
+        today,
+        pd.to_datetime(rows["game_date"]).max() if len(rows) else None,
+    )
+    if not plan:
         raise UpstreamCheckFailed(
-            f"model not trained: needs an earlier season (played games only in "
-            f"{', '.join(map(str, seasons)) or 'no season'})"
+            "model not trained: needs an earlier season (played games only in "
+            f"{', '.join(map(str, sorted(rows['season'].unique()))) or 'no season'})"
         )
     rows, left_out = training_rows(context, rows)
-    split = model.split_by_date(rows, config.valid_share)
-    booster = model.train(split, config.params(), config.num_boost_round)
-    evaluation = model.evaluate(booster, split)
-    blob = model.booster_bytes(booster)
-    trained_at = datetime.now(timezone.utc)
-    version = f"{trained_at:%Y%m%dT%H%M%SZ}-{sha256(blob).hexdigest()[:10]}"
+    season = walk_forward.split(rows, plan[-1], config.valid_share).test_season
+    versions, tested, predicted, last, trained = [], [], [], None, {}
+    for window in plan:
+        try:
+            split = walk_forward.split(rows, window, config.valid_share)
+        except ValueError as exc:
+            context.log.warning(f"walk-forward version {window.cutoff:%Y-%m-%d} skipped: {exc}")
+            continue
+        # a cutoff that adds only bootstrap dates trains on the same rows: the same booster
+        same_rows = (_span(split.train), _span(split.valid), len(split.train), len(split.valid))
+        if same_rows not in trained:
+            trained[same_rows] = model.train(split, config.params(), config.num_boost_round)
+        booster = trained[same_rows]
+        card = _save_version(context, model_store, config, booster, split, window, left_out)
+        versions.append(
+            {
+                "cutoff": card.cutoff,
+                "until": card.predicts_until,
+                "version": card.version,
+                "trained_through": card.valid_dates[1],
+                "train_rows": len(split.train),
+                "best_iteration": booster.best_iteration,
+            }
+        )
+        if split.test_season == season and len(split.test):
+            rows_ = model.evaluation_rows(split.test)
+            tested.append(rows_)
+            predicted.append(model.predict(booster, rows_))
+        last = (booster, split)
+    test = pd.concat(tested) if tested else model.evaluation_rows(last[1].test)
+    values = pd.concat(predicted) if predicted else model.predict(last[0], test)
+    evaluation = model.evaluate_predictions(test, values, season)
+    booster, split = last
     train_mae = model.scores(
         split.train["points"].astype(float), model.predict(booster, split.train)
     )["mae"]
-    card = model.ModelCard(
-        version=version,
-        trained_at=trained_at.isoformat(),
-        train_dates=_span(split.train),
-        valid_dates=_span(split.valid),
-        test_season=split.test_season,
-        hyperparameters={
-            **config.params(),
-            "num_boost_round": config.num_boost_round,
-            "best_iteration": booster.best_iteration,
-        },
-        metrics=[{**r, "train_mae": train_mae} for r in evaluation.to_dict("records")],
-        dates_left_out=left_out,
-    )
-    location = model_store.save(version, {"booster.json": blob, "model_card.json": card.to_json()})
-    context.log.info(f"points model {version} saved to {location}")
-    importance = model.feature_importance(booster)
-    breakdown = model.error_breakdown(booster, split)
+    latest = versions[-1]["version"]
     yield dg.Output(
         None,
         "points_model",
         metadata={
-            "model_version": version,
-            "location": location,
-            "test_season": split.test_season,
-            "train_dates": " .. ".join(card.train_dates),
-            "valid_dates": " .. ".join(card.valid_dates),
-            "train_rows": len(split.train),
-            "valid_rows": len(split.valid),
-            "best_iteration": booster.best_iteration,
+            "model_version": latest,
+            "walk_forward": dg.MetadataValue.json(versions),
+            "versions": dg.MetadataValue.md(model.markdown(pd.DataFrame(versions))),
+            "as_of": today,
+            "test_season": season,
             "train_mae": train_mae,
             **{
                 f"{p}_pct_below_last_10": v
@@ -193,9 +212,11 @@ def points_model(
                 model.markdown(evaluation.drop(columns="test_season"))
             ),
             "feature_importance": dg.MetadataValue.md(
-                model.markdown(importance.drop(columns="gain"), 2)
+                model.markdown(model.feature_importance(booster).drop(columns="gain"), 2)
             ),
-            "error_breakdown": dg.MetadataValue.md(model.markdown(breakdown)),
+            "error_breakdown": dg.MetadataValue.md(
+                model.markdown(model.error_breakdown(test, values))
+            ),
             "dates_left_out": len(left_out),
             "dates_left_out_why": dg.MetadataValue.md(
                 model.markdown(
@@ -204,15 +225,41 @@ def points_model(
                 if left_out
                 else "none"
             ),
-            "model_card": dg.MetadataValue.json(json.loads(card.to_json())),
         },
     )
     yield dg.Output(
-        evaluation.assign(model_version=version),
+        evaluation.assign(model_version=latest),
         "model_evaluation",
-        metadata={"dagster/row_count": len(evaluation), "model_version": version},
+        metadata={"dagster/row_count": len(evaluation), "model_version": latest},
     )
-    yield from ml_checks.model_results(context, split, evaluation, train_mae)
+    yield from ml_checks.model_results(context, versions, evaluation, train_mae)
+
+
+def _save_version(context, model_store, config, booster, split, window, left_out):
+    """Store one walk-forward version (booster and card); its id is its cutoff and the booster's
+    hash, so the same data and settings give the same id."""
+    blob = model.booster_bytes(booster)
+    cutoff = f"{window.cutoff:%Y-%m-%d}"
+    card = model.ModelCard(
+        version=f"{cutoff}-{sha256(blob).hexdigest()[:10]}",
+        trained_at=datetime.now(timezone.utc).isoformat(),
+        train_dates=_span(split.train),
+        valid_dates=_span(split.valid),
+        test_season=split.test_season,
+        cutoff=cutoff,
+        predicts_until=f"{window.until:%Y-%m-%d}" if window.until is not None else None,
+        hyperparameters={
+            **config.params(),
+            "num_boost_round": config.num_boost_round,
+            "best_iteration": booster.best_iteration,
+        },
+        dates_left_out=left_out,
+    )
+    location = model_store.save(
+        card.version, {"booster.json": blob, "model_card.json": card.to_json()}
+    )
+    context.log.info(f"walk-forward version {card.version} saved to {location}")
+    return card
 
 
 def training_rows(
@@ -247,30 +294,118 @@ def _span(frame: pd.DataFrame) -> tuple[str, str]:
     **table_asset_args(
         keys.PLAYER_POINTS_PREDICTIONS,
         contracts.PLAYER_POINTS_PREDICTIONS,
-        "Per player of D's games: predicted points from the current points_model version (from "
-        "D's pre-game feature rows), and once D is played the actual points and the error.",
+        "Per expected player of D: predicted points, by the walk-forward version trained before "
+        "D (its id, cutoff and last training date on every row), from D's pre-game feature rows. "
+        "Kept as made: a date already predicted is written back unchanged.",
+        ml_checks.PREDICTION_SPECS.values(),
     ),
     ins={"rows": dg.AssetIn(keys.FEATURE_ROWS)},
     deps=[keys.POINTS_MODEL],
 )
 def player_points_predictions(
-    context: dg.AssetExecutionContext, model_store: ModelStore, lineage: Lineage, rows: pd.DataFrame
+    context: dg.AssetExecutionContext,
+    model_store: ModelStore,
+    warehouse: Warehouse,
+    lineage: Lineage,
+    rows: pd.DataFrame,
 ):
     held = held_back(context, [keys.FEATURE_ROWS])
-    version = require_model(context, keys.POINTS_MODEL, ml_checks.blocking_model_check_keys())
-    card = json.loads(model_store.read(version, "model_card.json"))
-    booster = model.load_booster(model_store.read(version, "booster.json"))
-    frame = model.predictions(booster, without_dates(rows, held), version, card["valid_dates"][1])
+    versions = require_model(context, keys.POINTS_MODEL, ml_checks.blocking_model_check_keys())
+    dates = list(context.partition_keys)
+    stored = warehouse.read(
+        keys.PLAYER_POINTS_PREDICTIONS, contracts.PLAYER_POINTS_PREDICTIONS, dates[0], dates[-1]
+    )
+    kept = set(day(stored["game_date"])) if len(stored) else set()
+    now = datetime.now(timezone.utc)
+    by_date = dict(tuple(rows.groupby(day(rows["game_date"])))) if len(rows) else {}
+    frames, boosters, notes = [], {}, {}
+    for d in dates:
+        record = walk_forward.version_for(versions, d)
+        if d in held or d in kept or d not in by_date:
+            continue
+        if record is None:
+            notes[d] = "no walk-forward version was trained before this date (first season)"
+            continue
+        if record["version"] not in boosters:
+            boosters[record["version"]] = model.load_booster(
+                model_store.read(record["version"], "booster.json")
+            )
+        frame = model.predictions(
+            boosters[record["version"]],
+            by_date[d],
+            record["version"],
+            record["cutoff"],
+            record["trained_through"],
+        )
+        noon = datetime.combine(pd.Timestamp(d).date(), time(12), ZoneInfo(TIMEZONE))
+        frames.append(frame.assign(predicted_at=now.replace(tzinfo=None), made_pre_game=now < noon))
+    kept_rows = stored[day(stored["game_date"]).isin(kept - set(held))] if len(stored) else stored
+    parts = [f for f in (kept_rows, *frames) if len(f)]
+    frame = pd.concat(parts, ignore_index=True) if parts else kept_rows
+    per_date = pd.DataFrame({"kept_as_made": [float(d in kept) for d in dates]}, index=dates)
     report_per_date(
-        context, frame, held=held, in_training_period=lambda f: f["in_training_period"].sum()
+        context,
+        frame,
+        per_date,
+        held,
+        notes=notes,
+        made_pre_game=lambda f: f["made_pre_game"].sum(),
+    )
+    yield dg.Output(frame.reset_index(drop=True))
+    yield from gate_results(context, keys.PLAYER_POINTS_PREDICTIONS, held)
+    yield from ml_checks.prediction_checks(context, frame, rows, set(held), notes)
+
+
+@dg.asset(
+    **table_asset_args(
+        keys.PREDICTION_RESULTS,
+        contracts.PREDICTION_RESULTS,
+        "Per prediction of D, once D's games are final: the prediction as made, the result "
+        "(played, or void when the player did not play), the error, and the pre-game baselines "
+        "of the same row (last-10, season average, blend). A date not final yet is empty.",
+        ml_checks.RESULT_SPECS.values(),
+    ),
+    ins={
+        "predictions": dg.AssetIn(keys.PLAYER_POINTS_PREDICTIONS),
+        "rows": dg.AssetIn(keys.FEATURE_ROWS),
+        "schedule": dg.AssetIn(keys.SCHEDULE),
+    },
+)
+def prediction_results(
+    context: dg.AssetExecutionContext,
+    lineage: Lineage,
+    predictions: pd.DataFrame,
+    rows: pd.DataFrame,
+    schedule: pd.DataFrame,
+):
+    held = held_back(context, [keys.PLAYER_POINTS_PREDICTIONS, keys.FEATURE_ROWS])
+    games = schedule[schedule["is_nba_game"]]
+    final = games.groupby(day(games["game_date"]))["is_final"].all() if len(games) else {}
+    waiting = {
+        d: "not played yet: its games are not final"
+        for d in context.partition_keys
+        if d not in held and not bool(final.get(d, True))
+    }
+    frame = grading.prediction_results(without_dates(predictions, {**held, **waiting}), rows)
+    report_per_date(
+        context,
+        frame,
+        grading.daily_scores(frame),
+        held,
+        notes=waiting,
+        played=lambda f: (f["outcome"] == "played").sum(),
+        void=lambda f: (f["outcome"] == "void").sum(),
     )
     yield dg.Output(frame)
-    yield from gate_results(context, keys.PLAYER_POINTS_PREDICTIONS, held)
+    yield from gate_results(context, keys.PREDICTION_RESULTS, held)
+    yield from ml_checks.result_checks(
+        context, frame, without_dates(predictions, {**held, **waiting}), set(held)
+    )
 
 
 def definitions() -> dg.Definitions:
     """This layer's assets and their checks (``nba_assets/definitions.py`` merges the layers)."""
     return dg.Definitions(
-        assets=[feature_rows, points_model, player_points_predictions],
+        assets=[feature_rows, points_model, player_points_predictions, prediction_results],
         asset_checks=ml_checks.CHECKS,
     )

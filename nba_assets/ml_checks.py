@@ -2,16 +2,19 @@
 
 The model's checks are evaluated inside its training step (the evaluation rows exist only
 there) and are unpartitioned, like the model. ``beats_baselines`` and
-``training_precedes_evaluation`` block the predictions asset (``gating.require_model``)."""
+``training_precedes_evaluation`` block the predictions asset (``gating.require_model``). The
+predictions' and results' checks are evaluated in their own steps, which know the dates kept as
+made and the dates no version was trained before."""
 
 import dagster as dg
 import pandas as pd
 
 from asset_checks import ml_rules, thresholds
 from asset_checks.emit import check_result
+from asset_checks.rules import Outcome
 from basketball import model
 from nba_assets import keys
-from nba_assets.common import check_spec, emit_checks
+from nba_assets.common import check_spec, emit_checks, without_dates
 
 FEATURE_SPECS = {
     "one_row_per_player": check_spec(
@@ -35,9 +38,17 @@ PREDICTION_SPECS = {
     "covers_feature_rows": check_spec(
         keys.PLAYER_POINTS_PREDICTIONS,
         "covers_feature_rows",
-        "ERROR: exactly one prediction per feature row of D.",
+        "ERROR: exactly one prediction per feature row of D (a date before the first "
+        "walk-forward version has none, and passes saying so).",
         True,
         (keys.FEATURE_ROWS,),
+    ),
+    "trained_before_date": check_spec(
+        keys.PLAYER_POINTS_PREDICTIONS,
+        "trained_before_date",
+        "ERROR: every prediction's model version was trained only on dates before D (its "
+        "trained_through date is on every row).",
+        True,
     ),
     "value_range": check_spec(
         keys.PLAYER_POINTS_PREDICTIONS,
@@ -45,6 +56,16 @@ PREDICTION_SPECS = {
         f"ERROR: predictions within "
         f"{thresholds.PREDICTION_RANGE[0]:g}..{thresholds.PREDICTION_RANGE[1]:g} points.",
         True,
+    ),
+}
+RESULT_SPECS = {
+    "grades_every_prediction": check_spec(
+        keys.PREDICTION_RESULTS,
+        "grades_every_prediction",
+        "ERROR: once D is final, exactly one result per prediction of D, with the prediction "
+        "as made (same value, version and time); a date not final yet passes, empty.",
+        True,
+        (keys.PLAYER_POINTS_PREDICTIONS,),
     ),
 }
 MODEL_SPECS = {
@@ -59,8 +80,8 @@ MODEL_SPECS = {
         "training_precedes_evaluation",
         asset=keys.POINTS_MODEL,
         blocking=True,
-        description="ERROR (blocks predictions): every training and validation date precedes "
-        "every evaluation date.",
+        description="ERROR (blocks predictions): every walk-forward version's training and "
+        "validation dates precede the first date it predicts.",
     ),
     "train_eval_mae_gap": dg.AssetCheckSpec(
         "train_eval_mae_gap",
@@ -76,20 +97,51 @@ def blocking_model_check_keys() -> list[dg.AssetCheckKey]:
     return [s.key for s in MODEL_SPECS.values() if s.blocking]
 
 
-def model_results(context, split: model.Split, evaluation: pd.DataFrame, train_mae: float):
-    eval_dates = model.evaluation_rows(split.test)["game_date"]
+def model_results(context, versions: list[dict], evaluation: pd.DataFrame, train_mae: float):
     all_played = evaluation[
         (evaluation["population"] == "all_played") & (evaluation["predictor"] == "model")
     ]
     outcomes = {
         "beats_baselines": ml_rules.beats_baselines(evaluation),
-        "training_precedes_evaluation": ml_rules.training_precedes_evaluation(
-            pd.concat([split.train["game_date"], split.valid["game_date"]]), eval_dates
-        ),
+        "training_precedes_evaluation": ml_rules.versions_precede_their_dates(versions),
         "train_eval_mae_gap": ml_rules.train_eval_gap(train_mae, float(all_played["mae"].iloc[0])),
     }
     for name, o in outcomes.items():
         yield check_result(keys.POINTS_MODEL, name, o)
+
+
+def prediction_checks(
+    context, table: pd.DataFrame, rows: pd.DataFrame, held: set[str], unmodelled: dict[str, str]
+):
+    """The predictions' checks of the run's dates; a date before the first version passes."""
+    dates = list(context.partition_keys)
+    covers = ml_rules.one_row_per_player(
+        table, without_dates(rows, unmodelled), dates, "player_points_predictions"
+    )
+    for d, why in unmodelled.items():
+        covers[d] = Outcome(True, covers[d].severity, why, {})
+    yield from emit_checks(
+        context,
+        PREDICTION_SPECS,
+        {
+            "covers_feature_rows": covers,
+            "trained_before_date": ml_rules.trained_before_date(table, dates),
+            "value_range": ml_rules.predictions_in_range(table, dates),
+        },
+        held_back={keys.PLAYER_POINTS_PREDICTIONS: held},
+    )
+
+
+def result_checks(context, results: pd.DataFrame, predictions: pd.DataFrame, held: set[str]):
+    dates = list(context.partition_keys)
+    yield from emit_checks(
+        context,
+        RESULT_SPECS,
+        {
+            "grades_every_prediction": ml_rules.graded_as_made(results, predictions, dates),
+        },
+        held_back={keys.PREDICTION_RESULTS: held},
+    )
 
 
 @dg.multi_asset_check(
@@ -128,28 +180,4 @@ def feature_rows_checks(
     )
 
 
-@dg.multi_asset_check(
-    specs=list(PREDICTION_SPECS.values()),
-    name="player_points_predictions_checks",
-    ins={
-        "table": dg.AssetIn(keys.PLAYER_POINTS_PREDICTIONS),
-        "rows": dg.AssetIn(keys.FEATURE_ROWS),
-    },
-)
-def player_points_predictions_checks(
-    context: dg.AssetCheckExecutionContext, table: pd.DataFrame, rows: pd.DataFrame
-):
-    dates = list(context.partition_keys)
-    yield from emit_checks(
-        context,
-        PREDICTION_SPECS,
-        {
-            "covers_feature_rows": ml_rules.one_row_per_player(
-                table, rows, dates, "player_points_predictions"
-            ),
-            "value_range": ml_rules.predictions_in_range(table, dates),
-        },
-    )
-
-
-CHECKS = [feature_rows_checks, player_points_predictions_checks]
+CHECKS = [feature_rows_checks]

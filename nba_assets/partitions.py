@@ -11,6 +11,11 @@ D's upstream through an identity dependency and its history through the warehous
 (``nba_assets.history``), so no time-window mapping is needed, and a backfill of a range targets
 exactly that range (a window mapping made Dagster widen backfills into dates that cannot be built).
 
+The dates are the schedule's: played dates and the published schedule's dates up to the as-of
+date ("today"), so tonight's games are a partition before they are played. The as-of date of a
+run is its ``nba/as_of`` tag (a schedule tick's date; ``nba-backfill`` sets the day after the last
+date with final results, or ``--as-of``), else today in America/New_York.
+
 Keys are kept in date order (a partition range is a range of that order): a date earlier than a
 known one is inserted by re-adding the later keys after it (their history is untouched).
 """
@@ -18,7 +23,8 @@ known one is inserted by re-adding the later keys after it (their history is unt
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 
@@ -26,6 +32,17 @@ from basketball.calendar import season_of
 
 TIMEZONE = "America/New_York"
 GAME_DATES = dg.DynamicPartitionsDefinition(name="game_dates")
+AS_OF_TAG = "nba/as_of"
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+def as_of(context) -> str:
+    """The run's as-of date (``YYYY-MM-DD``): its ``nba/as_of`` tag, else today."""
+    return context.run.tags.get(AS_OF_TAG) or today().isoformat()
 
 
 def known_dates(instance: dg.DagsterInstance) -> list[str]:

@@ -3,14 +3,14 @@
 import dagster as dg
 import pandas as pd
 
-from asset_checks import precompute_rules, thresholds
+from asset_checks import precompute_rules, rules, thresholds
 from nba_assets import keys
 from nba_assets.common import check_spec, emit_checks
 from nba_assets.regression_checks import regression_check
 
 COVERAGE = (
-    "ERROR (blocking): every player with minutes on D who played earlier this season has a row, "
-    "and a game date outside the 14-day bootstrap period is never empty."
+    "ERROR (blocking): exactly the players of D's expected roster have a row (one each), and a "
+    "game date outside the 14-day bootstrap period is never empty."
 )
 LEAKAGE = (
     f"ERROR (blocking): {thresholds.LEAKAGE_SAMPLE_PER_DATE} rows per date, spread over the "
@@ -18,6 +18,28 @@ LEAKAGE = (
     "and must match. Catches a `<=` where `<` belongs."
 )
 
+ROSTER_SPECS = {
+    "roster_size": check_spec(
+        keys.EXPECTED_ROSTERS,
+        "roster_size",
+        f"ERROR (blocking): every team scheduled in a real game on D has at least "
+        f"{thresholds.MIN_EXPECTED_PLAYERS} expected players, one row per player, once the team "
+        f"has {thresholds.MIN_EXPECTED_PLAYERS} earlier games in the data (each short team named).",
+        True,
+        (keys.SCHEDULE,),
+    ),
+    "played_not_expected": check_spec(
+        keys.EXPECTED_ROSTERS,
+        "played_not_expected",
+        "Once D is played: the players with minutes on D who were not expected are counted and "
+        f"named (never added to D's predictions). WARN above "
+        f"{thresholds.MAX_PLAYED_NOT_EXPECTED_SHARE:.0%} of the players who played for a team "
+        "with a roster (a team's first game of a season has none: counted apart); a date not "
+        "played yet passes.",
+        False,
+        (keys.PLAYER_GAME_SUMMARY,),
+    ),
+}
 ROLLING_SPECS = {
     "coverage": check_spec(keys.PLAYER_ROLLING_STATS, "coverage", COVERAGE, True),
     "no_leakage": check_spec(keys.PLAYER_ROLLING_STATS, "no_leakage", LEAKAGE, True),
@@ -46,11 +68,35 @@ FACTOR_SPECS = {
 }
 
 
+def roster_results(
+    context: dg.AssetExecutionContext,
+    roster: pd.DataFrame,
+    players: pd.DataFrame,
+    unexpected: pd.DataFrame,
+    schedule: pd.DataFrame,
+    held: set[str],
+):
+    """The expected roster's checks, evaluated in its step (they need the teams' history)."""
+    dates = list(context.partition_keys)
+    yield from emit_checks(
+        context,
+        ROSTER_SPECS,
+        {
+            "roster_size": precompute_rules.roster_size(roster, players, schedule, dates),
+            "played_not_expected": rules.label_not_played(
+                precompute_rules.played_not_expected(unexpected, players, dates), schedule
+            ),
+        },
+        held_back={keys.EXPECTED_ROSTERS: held},
+    )
+
+
 def in_asset_results(
     context: dg.AssetExecutionContext,
     specs: dict,
     table: pd.DataFrame,
     players: pd.DataFrame,
+    roster: pd.DataFrame,
     schedule: pd.DataFrame,
     label: str,
     leakage,
@@ -66,7 +112,9 @@ def in_asset_results(
         context,
         specs,
         {
-            "coverage": precompute_rules.player_coverage(table, players, schedule, dates, label),
+            "coverage": precompute_rules.player_coverage(
+                table, roster, players, schedule, dates, label
+            ),
             "no_leakage": leakage(table, players, dates),
         },
         held_back={table_key: held for table_key in {s.asset_key for s in specs.values()}},

@@ -96,6 +96,15 @@ def _read(context: dg.AssetExecutionContext, raw_source: RawSource, spec: files.
         ) from exc
 
 
+def _not_final(raw_source: RawSource, context) -> dict[str, int]:
+    """Per date of the run: the published schedule's games that are not final yet."""
+    if not raw_source.has(files.GAMES):
+        return {}
+    games, _, _ = _read(context, raw_source, files.GAMES)
+    waiting = games[games["status"] != files.FINAL].drop_duplicates("id")
+    return day(waiting["game_date"]).value_counts().to_dict() if len(waiting) else {}
+
+
 def _raw_asset(
     key: dg.AssetKey,
     contract: dg.TableSchema,
@@ -104,34 +113,63 @@ def _raw_asset(
     build=None,
     counts=None,
 ):
-    """A raw table: the file's rows of the run's dates (through ``build`` for the schedule),
-    with its ``shipped_values`` check evaluated in the same step."""
+    """A raw table: the file's rows of the run's dates (for the schedule: through ``build``,
+    with the published schedule's rows), with its ``shipped_values`` check evaluated in the same
+    step. A date without rows whose scheduled games are not final yet says "not played yet"."""
     check = shipped_values_spec(key)
 
     @dg.asset(**table_asset_args(key, contract, description, [check]), pool=RAW_POOL)
     def raw_table(context: dg.AssetExecutionContext, raw_source: RawSource):
         rows, problems, unknown = _read(context, raw_source, spec)
-        if unknown:
-            context.log.warning(
-                f"{raw_source.path(spec)}: unknown column(s) {list(unknown)} kept out of the table"
-            )
         if build is not None:  # from the rows without a bad value (their date is held back anyway)
+            games = None
+            if raw_source.has(files.GAMES):
+                games, game_problems, game_unknown = _read(context, raw_source, files.GAMES)
+                games = games.drop(index=game_problems["row"], errors="ignore")
+                problems = pd.concat([problems, game_problems], ignore_index=True)
+                unknown = (*unknown, *game_unknown)
             try:
-                rows = build(rows.drop(index=problems["row"], errors="ignore"))
+                rows = build(rows.drop(index=problems["row"], errors="ignore"), games)
             except ValueError as exc:
                 raise RawDataError(str(raw_source.path(spec)), str(exc)) from exc
+        if unknown:
+            context.log.warning(
+                f"{raw_source.raw_dir}: unknown column(s) {list(unknown)} kept out of the table"
+            )
         if not raw_source.has(spec) and not spec.required:
             context.log.warning(f"no {spec.name} in {raw_source.raw_dir}: its partitions are empty")
-        report_per_date(context, rows, **(counts or {}))
+        waiting = _not_final(raw_source, context)
+        dates = list(context.partition_keys)
+        per_date = pd.DataFrame(
+            {"games_not_final": [float(waiting.get(d, 0)) for d in dates]}, index=dates
+        )
+        report_per_date(context, rows, per_date, **(counts or {}))
         yield dg.Output(rows.reset_index(drop=True))
+        outcomes = shipped_values(problems, unknown, list(context.partition_keys))
         yield from emit_all(
             context,
             {"shipped_values": check},
-            {"shipped_values": shipped_values(problems, unknown, list(context.partition_keys))},
+            {"shipped_values": _label_empty(outcomes, rows, waiting)},
             held_back={},
         )  # a raw table never holds a date back
 
     return raw_table
+
+
+def _label_empty(outcomes: dict[str, Outcome], rows: pd.DataFrame, waiting: dict[str, int]):
+    """A passing date without rows whose games are all still scheduled: "not played yet"."""
+    have = set(day(rows["game_date"])) if len(rows) else set()
+    return {
+        d: Outcome(
+            True,
+            o.severity,
+            f"not played yet: no rows, {waiting[d]} game(s) scheduled and not final",
+            {**o.metadata, "games_not_final": waiting[d]},
+        )
+        if o.passed and d not in have and waiting.get(d)
+        else o
+        for d, o in outcomes.items()
+    }
 
 
 player_boxscores = _raw_asset(

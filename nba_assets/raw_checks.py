@@ -6,6 +6,7 @@ import pandas as pd
 from asset_checks import rules
 from nba_assets import keys
 from nba_assets.common import check_spec, emit_checks
+from nba_assets.partitions import as_of
 
 PLAYER_SPECS = {
     "unique_player_games": check_spec(
@@ -34,7 +35,15 @@ SCHEDULE_SPECS = {
         "(blocking) for real NBA games, whose official totals everything downstream relies on; "
         "WARN for preseason and All-Star games.",
         blocking=True,
-    )
+    ),
+    "results_due": check_spec(
+        keys.SCHEDULE,
+        "results_due",
+        "WARN: every real NBA game of the date is final once the run's as-of date is past it "
+        "(tag nba/as_of, else today); a game still not final is named: postponed, or its "
+        "results are missing from the source. A date whose games are not played yet passes.",
+        blocking=False,
+    ),
 }
 
 
@@ -81,10 +90,15 @@ def team_boxscores_checks(context: dg.AssetCheckExecutionContext, frame: pd.Data
     ins={"frame": dg.AssetIn(keys.SCHEDULE)},
 )
 def schedule_checks(context: dg.AssetCheckExecutionContext, frame: pd.DataFrame):
+    dates = list(context.partition_keys)
+    results = {
+        "two_teams_per_game": rules.two_teams_per_game(frame, dates),
+        "results_due": rules.results_due(frame, dates, as_of(context)),
+    }
     yield from emit_checks(
         context,
         SCHEDULE_SPECS,
-        {"two_teams_per_game": rules.two_teams_per_game(frame, list(context.partition_keys))},
+        {name: rules.label_not_played(outcomes, frame) for name, outcomes in results.items()},
     )
 
 

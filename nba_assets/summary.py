@@ -84,7 +84,7 @@ def held_back_partitions(
 
 
 def print_summary(instance: dg.DagsterInstance, report) -> None:
-    job = defs.resolve_job_def("daily_refresh")
+    job = defs.resolve_job_def("morning_slate")
     tables = sorted(
         [*job.asset_layer.executable_asset_keys, keys.MODEL_EVALUATION],
         key=lambda k: k.to_user_string(),
@@ -120,6 +120,8 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
         for date, (assets, reason) in held.items():
             print(f"  {date}: {', '.join(assets)}")
             print(f"      because {reason[:400]}")
+    if report.as_of:
+        print_slate(report.as_of)
     if report.notes:
         print("\nModel and predictions")
         for note in report.notes:
@@ -131,6 +133,41 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
     print(f"\nElapsed: {report.seconds:.1f} s")
 
 
+def slate(as_of: str) -> list[tuple]:
+    """(game, team, player, predicted points, model version, trained through) of the as-of
+    date's predictions, by game and team, highest prediction first."""
+    if current().warehouse != "duckdb" or not os.path.exists(default_duckdb_path()):
+        return []
+    with connect_duckdb(default_duckdb_path(), read_only=True, log=print) as con:
+        try:
+            return con.execute(
+                "SELECT game_id, team_abbr, opponent_abbr, player_name, predicted_points, "
+                "model_version, trained_through FROM nba_ml.player_points_predictions "
+                "WHERE game_date = ? ORDER BY game_id, team_abbr, predicted_points DESC",
+                [as_of],
+            ).fetchall()
+        except duckdb.CatalogException:
+            return []
+
+
+def print_slate(as_of: str) -> None:
+    """Tonight's predictions, one line per team."""
+    rows = slate(as_of)
+    if not rows:
+        print(f"\nSlate of {as_of}: no predictions (no games, or no model yet)")
+        return
+    versions = sorted({(r[5], str(r[6])[:10]) for r in rows})
+    print(
+        f"\nSlate of {as_of}: {len({r[0] for r in rows})} games, {len(rows)} expected players, "
+        "predicted points by model " + ", ".join(f"{v} (trained through {t})" for v, t in versions)
+    )
+    teams: dict[tuple, list] = {}
+    for game, team, opponent, player, points, *_ in rows:
+        teams.setdefault((game, team, opponent), []).append(f"{player} {points:.1f}")
+    for (game, team, opponent), players in teams.items():
+        print(f"  {game} {team} vs {opponent}: " + ", ".join(players))
+
+
 def print_model(instance: dg.DagsterInstance) -> None:
     """The current points model version, its MAE against the last-10 average, and its checks."""
     event = instance.get_latest_materialization_event(keys.POINTS_MODEL)
@@ -139,10 +176,10 @@ def print_model(instance: dg.DagsterInstance) -> None:
         return
     meta = {k: v.value for k, v in event.asset_materialization.metadata.items()}
     print(
-        f"\nPoints model {meta['model_version']} (test season {meta['test_season']}): MAE "
-        f"{meta['all_played_pct_below_last_10']:.2f}% below the last-10 average on all_played "
-        "rows, "
-        f"{meta['rotation_pct_below_last_10']:.2f}% on rotation rows"
+        f"\nPoints model: {len(meta.get('walk_forward') or [])} walk-forward versions up to "
+        f"{meta.get('as_of')}, latest {meta['model_version']}. Walk-forward MAE on season "
+        f"{meta['test_season']}: {meta['all_played_pct_below_last_10']:.2f}% below the last-10 "
+        f"average on all_played rows, {meta['rotation_pct_below_last_10']:.2f}% on rotation rows"
     )
     checks = [
         k for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key == keys.POINTS_MODEL

@@ -5,7 +5,8 @@ Two kinds of bad input, told apart because they fail differently:
 - **Structural** problems of a whole file fail the whole read with ``RawDataError`` naming the
   file and column: the file is missing or unreadable, a required column is missing or has the
   wrong type, a ``game_date`` cannot be read (the row belongs to no date, so no single date can
-  be held back for it) or lies in the future (the file or the clock is wrong as a whole).
+  be held back for it) or lies in the future (the file or the clock is wrong as a whole; the
+  published schedule, ``games.parquet``, is the one file whose dates may lie ahead).
 - **Row** problems belong to the row's date only (``RawSource.problems``): a missing key, a
   value that cannot be parsed (minutes such as ``"61:99"``), text where a number belongs in a
   text column, a missing box-score value, or minutes missing on a row that has box-score stats
@@ -83,6 +84,7 @@ class RawFile:
     date_format: str = "%Y-%m-%d"
     minutes_column: str | None = None
     required: bool = True
+    future_ok: bool = False  # a schedule lists games not played yet
     key: tuple[str, ...] = field(default_factory=tuple)
     values: tuple[str, ...] = field(default_factory=tuple)
     labels: tuple[str, ...] = field(
@@ -210,6 +212,31 @@ SHOTS = RawFile(
     values=("player_id", "game_id", "basic_zone"),
     labels=("game_id", "player_id", "player_name"),
 )
+GAMES = RawFile(
+    "games.parquet",
+    {
+        "id": INT,
+        "date": TEXT,
+        "season": INT,
+        "status": TEXT,
+        "period": NUMBER,
+        "time": TEXT,
+        "postseason": BOOL,
+        "home_team_score": NUMBER,
+        "visitor_team_score": NUMBER,
+        **{
+            f"{side}_team_{c}": INT if c == "id" else TEXT
+            for side in ("home", "visitor")
+            for c in ("id", "abbreviation", "full_name", "conference", "division", "city")
+        },
+    },
+    date_column="date",
+    required=False,
+    future_ok=True,
+    values=("id", "season", "status", "home_team_abbreviation", "visitor_team_abbreviation"),
+    labels=("id", "visitor_team_abbreviation", "home_team_abbreviation"),
+)
+FINAL = "Final"  # balldontlie's status of a played game; anything else is not played yet
 PLAYER_ID_CROSSWALK = RawFile(
     "player_id_crosswalk.parquet",
     {"bdl_player_id": INT, "bdl_name": TEXT, "nba_person_id": INT, "match": TEXT},
@@ -280,10 +307,11 @@ def _validate_structure(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataF
                 row,
                 raw_dates[row],
             )
-        future = parsed > pd.Timestamp(
-            datetime.now(timezone.utc).replace(tzinfo=None)
-        ) + pd.Timedelta(days=1)
-        if future.any():
+        tomorrow = pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None)) + pd.Timedelta(
+            days=1
+        )
+        future = parsed > tomorrow
+        if future.any() and not spec.future_ok:
             row = future[future].index[0]
             raise RawDataError(
                 str(path),
@@ -458,10 +486,19 @@ class RawSource(dg.ConfigurableResource):
     def unknown_columns(self, spec: RawFile) -> tuple[str, ...]:
         return self._validated(spec).unknown_columns
 
-    def game_dates(self) -> list[date]:
+    def played_dates(self) -> list[date]:
         """Every date with at least one team or player box-score row in the folder."""
         dates: set[date] = set()
         for spec in (TEAM_BOXSCORES, PLAYER_BOXSCORES):
             if self.has(spec) or spec.required:
                 dates.update(d.date() for d in self.frame(spec)["_game_date"].unique())
         return sorted(dates)
+
+    def game_dates(self, as_of: date | None = None) -> list[date]:
+        """The played dates and the dates of the published schedule's games not final yet
+        (``games.parquet``), up to ``as_of`` when given: the game-date partitions."""
+        dates = set(self.played_dates())
+        if self.has(GAMES):
+            games = self.frame(GAMES)
+            dates.update(d.date() for d in games.loc[games["status"] != FINAL, "_game_date"])
+        return sorted(d for d in dates if as_of is None or d <= as_of)

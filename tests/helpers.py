@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from basketball import rolling
 from basketball.tables import build_player_game_summary, build_schedule, build_team_offense
 from nba_assets import keys
 from nba_assets.backfill import RANGE_END, RANGE_START
@@ -36,8 +37,8 @@ FOUNDATION = tuple(
 )
 REAL_RAW = default_raw_dir()  # the shipped folder (never written to)
 REAL_DATES = [
-    d.isoformat() for d in RawSource(raw_dir=REAL_RAW).game_dates()
-]  # its game dates, in order
+    d.isoformat() for d in RawSource(raw_dir=REAL_RAW).played_dates()
+]  # its played dates (with box scores), in order
 RAW_FILES = (files.PLAYER_BOXSCORES, files.TEAM_BOXSCORES, files.SHOTS, files.PLAYER_ID_CROSSWALK)
 
 # 2023-11-07 (US election day) has no game, so the week's partitions are 2023-11-01..06.
@@ -275,6 +276,21 @@ def history() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         source.frame(files.PLAYER_ID_CROSSWALK),
     )
     return players, team, schedule
+
+
+def box_score_population(players: pd.DataFrame, dates) -> pd.DataFrame:
+    """The players listed in D's box scores (the population before expected rosters): for tests
+    of the window math on every listed player. One row per (date, player); a player listed by two
+    teams on one date keeps the game he played in, else the later game."""
+    days = pd.DatetimeIndex(pd.to_datetime(list(dates))).normalize()
+    rows = players[players["game_date"].isin(days)]
+    rows = rows.sort_values(
+        ["game_date", "player_id", "minutes_played", "game_id"],
+        ascending=[True, True, False, False],
+    )
+    return rows.drop_duplicates(["game_date", "player_id"])[rolling.POPULATION].reset_index(
+        drop=True
+    )
 
 
 LEAK_DAY = pd.Timestamp("2023-11-15")

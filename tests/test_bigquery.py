@@ -51,6 +51,8 @@ def _schedule_frame(day="2023-11-01"):
             "away_team_abbr": ["DAL"],
             "team_rows": [2],
             "matchups_agree": [True],
+            "status": ["Final"],
+            "is_final": [True],
             "source_file": ["team_boxscores.parquet"],
             "ingested_at": [pd.Timestamp("2026-11-22 05:00:00")],
         }

@@ -34,6 +34,7 @@ def test_definitions_load_with_expected_assets_lineage_and_partitions():
         "nba_raw/schedule",
         "nba_analytics/team_offense_game_summary",
         "nba_analytics/player_game_summary",
+        "nba_precompute/expected_rosters",
         "nba_precompute/player_rolling_stats",
         "nba_precompute/player_shot_zone_analysis",
         "nba_precompute/team_defense_zone_analysis",
@@ -42,6 +43,7 @@ def test_definitions_load_with_expected_assets_lineage_and_partitions():
         "nba_ml/points_model",
         "nba_ml/model_evaluation",
         "nba_ml/player_points_predictions",
+        "nba_ml/prediction_results",
     }
     player_parents = graph.get(keys.PLAYER_GAME_SUMMARY).parent_keys
     assert {keys.TEAM_OFFENSE_GAME_SUMMARY, keys.PLAYER_BOXSCORES, keys.SHOTS} <= set(

@@ -17,7 +17,7 @@ from basketball import model
 from nba_assets import keys
 from resources.dagster_internals import latest_check_evaluation
 
-from helpers import REAL_DATES, backfill_env, latest_evaluation, write_raw_folder
+from helpers import REAL_DATES, backfill_env, latest_evaluation, real_frame, write_raw_folder
 
 PROJECT = Path(__file__).resolve().parent.parent
 SLICE = [
@@ -29,6 +29,8 @@ SLICE = [
 ]
 # the 2023 Finals' last game: its player rows are dropped, so the date is held back
 SEASON_END = "2023-06-12"
+# tonight: the day after the last played date, a Monday, in the folder as a published schedule
+SLATE = "2023-11-13"
 
 
 def _no_players_on_the_last_date(frames):
@@ -36,14 +38,26 @@ def _no_players_on_the_last_date(frames):
     frames["player_boxscores.parquet"] = players[players["game_date"] != SEASON_END]
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ml")
-    home = root / "home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
-    write_raw_folder(root / "raw", SLICE, _no_players_on_the_last_date)
-    done = subprocess.run(
+def published_schedule(day: str, status: str) -> pd.DataFrame:
+    """The real games.parquet rows of ``day`` as the bundle publishes a schedule (README, §5):
+    the nba.com game id as an integer, ``status`` (``Scheduled``), period and scores 0."""
+    games = real_frame("games.parquet")
+    games = games[games["date"] == day].drop_duplicates("id")
+    teams = real_frame("team_boxscores.parquet")
+    home = teams[(teams["game_date"] == day) & teams["matchup"].str.contains(" vs. ")]
+    nba_id = dict(zip(home["team_abbreviation"], home["game_id"].astype(int), strict=True))
+    return games.assign(
+        id=games["home_team_abbreviation"].map(nba_id).astype("int64"),
+        status=status,
+        period=0.0,
+        time=None,
+        home_team_score=0.0,
+        visitor_team_score=0.0,
+    )
+
+
+def _backfill(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-m", "nba_assets.backfill", "--workers", "1"],
         cwd=PROJECT,
         env=backfill_env(root),
@@ -51,6 +65,18 @@ def trained(tmp_path_factory):
         text=True,
         timeout=900,
     )
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """The slice through 2023-11-12 and 2023-11-13 as tonight's published schedule, backfilled."""
+    root = tmp_path_factory.mktemp("ml")
+    home = root / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
+    write_raw_folder(root / "raw", SLICE, _no_players_on_the_last_date)
+    published_schedule(SLATE, "Scheduled").to_parquet(root / "raw" / "games.parquet", index=False)
+    done = _backfill(root)
     with pytest.MonkeyPatch.context() as env_patch:
         env_patch.setenv(
             "DAGSTER_HOME", str(home)
@@ -64,18 +90,84 @@ def frame(root: Path, sql: str) -> pd.DataFrame:
         return conn.execute(sql).fetchdf()
 
 
-def test_backfill_trains_stores_and_predicts(trained):
+def _card(root: Path, version: str) -> dict:
+    return json.loads((root / "models" / version / "model_card.json").read_text())
+
+
+def test_backfill_trains_walk_forward_versions_and_predicts(trained):
+    """One version per season opener after the first and per Monday of the latest season up to
+    the as-of date; each trained (and validated) only on dates before the first date it
+    predicts."""
     root, done, instance = trained
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Points model" in done.stdout
-    version = json.loads((root / "models" / "latest.json").read_text())["version"]
-    card = json.loads((root / "models" / version / "model_card.json").read_text())
-    assert card["features"] == model.FEATURES and card["test_season"] == 2023
-    assert card["train_dates"][1] < card["valid_dates"][0] and card["valid_dates"][1] < "2023-10-24"
     event = instance.get_latest_materialization_event(keys.POINTS_MODEL)
-    assert event.asset_materialization.metadata["model_version"].value == version
-    for name in ("evaluation", "feature_importance", "error_breakdown"):
+    versions = event.asset_materialization.metadata["walk_forward"].value
+    # the 2023-24 opener's version starts at the season's first date with feature rows (a team's
+    # first game has no roster: 2023-10-24 and -25 have none)
+    opener = frame(
+        root, "SELECT min(game_date)::VARCHAR AS d FROM nba_ml.feature_rows WHERE season = 2023"
+    )["d"][0]
+    assert "2023-10-24" < opener < "2023-10-30"
+    assert [v["cutoff"] for v in versions] == [opener, "2023-10-30", "2023-11-06", SLATE]
+    for v in versions:
+        card = _card(root, v["version"])
+        assert card["features"] == model.FEATURES and card["cutoff"] == v["cutoff"]
+        assert card["train_dates"][1] < card["valid_dates"][0]
+        assert card["valid_dates"][1] == v["trained_through"] < v["cutoff"]
+    latest = json.loads((root / "models" / "latest.json").read_text())["version"]
+    assert event.asset_materialization.metadata["model_version"].value == latest
+    assert latest == versions[-1]["version"]
+    for name in ("evaluation", "feature_importance", "error_breakdown", "versions"):
         assert event.asset_materialization.metadata[name].value.startswith("| ")
+
+
+def test_tonights_slate_is_predicted_before_it_is_played(trained):
+    """2023-11-13 has no box score yet: every team scheduled on it has at least 8 expected
+    players with a prediction, by the version trained through the day before; the raw and
+    analytics partitions are empty and pass as "not played yet"."""
+    root, done, instance = trained
+    assert f"Slate of {SLATE}: 4 games" in done.stdout, done.stdout[-2000:]
+    slate = frame(
+        root, f"SELECT * FROM nba_ml.player_points_predictions WHERE game_date = '{SLATE}'"
+    )
+    teams = real_frame("team_boxscores.parquet")
+    scheduled = set(teams.loc[teams["game_date"] == SLATE, "team_abbreviation"])
+    assert set(slate["team_abbr"]) == scheduled
+    assert slate.groupby("team_abbr").size().min() >= 8
+    assert set(slate["model_cutoff"].astype(str)) == {SLATE}
+    assert (slate["trained_through"].astype(str) == "2023-11-12").all()
+    assert not slate["made_pre_game"].any()  # made today for a date of 2023: a replay
+    rows = frame(root, f"SELECT * FROM nba_ml.feature_rows WHERE game_date = '{SLATE}'")
+    assert len(rows) == len(slate) and rows["points"].isna().all()
+    for check in (
+        dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "shipped_values"),
+        dg.AssetCheckKey(keys.PLAYER_GAME_SUMMARY, "schedule_complete"),
+        dg.AssetCheckKey(keys.SCHEDULE, "results_due"),
+    ):
+        evaluation = latest_evaluation(instance, check, SLATE)
+        assert evaluation.passed and "not played yet" in evaluation.description, check
+    assert (
+        frame(
+            root, f"SELECT count(*) AS n FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'"
+        )["n"][0]
+        == 0
+    )
+
+
+def test_every_prediction_was_made_by_a_model_trained_before_its_date(trained):
+    root, _, instance = trained
+    p = frame(root, "SELECT * FROM nba_ml.player_points_predictions")
+    assert len(p) and (p["trained_through"] < p["game_date"]).all()
+    assert (p["model_cutoff"] <= p["game_date"]).all()
+    assert p["game_date"].min() > pd.Timestamp("2023-10-24")  # no version before 2023-24
+    day = frame(
+        root, "SELECT min(game_date)::VARCHAR AS d FROM nba_ml.feature_rows WHERE season = 2022"
+    )["d"][0]
+    first = latest_evaluation(
+        instance, dg.AssetCheckKey(keys.PLAYER_POINTS_PREDICTIONS, "covers_feature_rows"), day
+    )
+    assert first.passed and "no walk-forward version" in first.description
 
 
 def test_the_model_trains_on_the_dates_that_passed_and_names_the_one_left_out(trained):
@@ -111,10 +203,7 @@ def test_model_checks_are_recorded_with_the_model(trained):
     run_id = instance.get_latest_materialization_event(keys.POINTS_MODEL).run_id
     assert all(latest[c][0] == run_id for c in checks)
     precedes = latest[checks[1]][1]
-    first, last = (
-        precedes.metadata[k].value for k in ("first_evaluation_date", "last_training_date")
-    )
-    assert precedes.passed and last < "2023-10-24" <= first
+    assert precedes.passed and precedes.metadata["versions"].value == 4
 
 
 def test_evaluation_table_scores_every_predictor_on_the_same_rows(trained):
@@ -132,26 +221,33 @@ def test_evaluation_table_scores_every_predictor_on_the_same_rows(trained):
     )
 
 
-def test_predictions_come_from_the_stored_artifact(trained):
-    """Every feature row has a prediction of the current version, equal to what the stored booster
-    predicts from the stored feature row; actual points and the error once played."""
+def test_predictions_come_from_the_stored_artifacts(trained):
+    """Every feature row from the first cutoff on has one prediction, by the version whose
+    cutoff is the latest on or before its date, equal to what that stored booster predicts."""
     root, _, instance = trained
-    version = json.loads((root / "models" / "latest.json").read_text())["version"]
+    versions = (
+        instance.get_latest_materialization_event(keys.POINTS_MODEL)
+        .asset_materialization.metadata["walk_forward"]
+        .value
+    )
     predictions = frame(
         root, "SELECT * FROM nba_ml.player_points_predictions ORDER BY game_date, player_id"
     )
-    rows = frame(root, "SELECT * FROM nba_ml.feature_rows ORDER BY game_date, player_id")
-    assert len(predictions) == len(rows) and set(predictions["model_version"]) == {version}
-    booster = model.load_booster((root / "models" / version / "booster.json").read_bytes())
-    assert (
-        predictions["predicted_points"].to_numpy() == model.predict(booster, rows).to_numpy()
-    ).all()
-    played = rows["minutes_played"] > 0
-    assert (
-        predictions.loc[played, "error"].notna().all()
-        and predictions.loc[~played, "error"].isna().all()
+    rows = frame(
+        root,
+        "SELECT * FROM nba_ml.feature_rows WHERE season = 2023 ORDER BY game_date, player_id",
     )
-    assert (predictions.loc[predictions["season"] == 2023, "in_training_period"] == False).all()  # noqa: E712
+    assert len(predictions) == len(rows)
+    cutoffs = [v["cutoff"] for v in versions]
+    for v, nxt in zip(versions, [*cutoffs[1:], "9999-12-31"], strict=True):
+        days = rows["game_date"].astype(str)
+        mine = ((days >= v["cutoff"]) & (days < nxt)).to_numpy()
+        assert set(predictions.loc[mine, "model_version"]) <= {v["version"]}
+        booster = model.load_booster((root / "models" / v["version"] / "booster.json").read_bytes())
+        assert (
+            predictions.loc[mine, "predicted_points"].to_numpy()
+            == model.predict(booster, rows[mine]).to_numpy()
+        ).all()
     assert latest_evaluation(
         instance, dg.AssetCheckKey(keys.PLAYER_POINTS_PREDICTIONS, "value_range"), SLICE[-1]
     ).passed
@@ -162,6 +258,63 @@ def test_feature_rows_checks_pass_on_every_date(trained):
     for name in ("one_row_per_player", "pre_game_values"):
         check = dg.AssetCheckKey(keys.FEATURE_ROWS, name)
         assert all(latest_evaluation(instance, check, day).passed for day in (SLICE[20], SLICE[-1]))
+
+
+@pytest.fixture(scope="module")
+def graded(trained):
+    """The morning after: 2023-11-13's box scores arrive and its games are final; the backfill
+    runs again. Returns (root, run, the slate's predictions before it)."""
+    root, _, _ = trained
+    before = frame(
+        root,
+        f"SELECT * FROM nba_ml.player_points_predictions WHERE game_date = '{SLATE}' "
+        "ORDER BY player_id",
+    )
+    raw = root / "raw"
+    for name, column in (
+        ("player_boxscores.parquet", "game_date"),
+        ("team_boxscores.parquet", "game_date"),
+    ):
+        shipped = pd.read_parquet(raw / name)
+        real = real_frame(name)
+        pd.concat([shipped, real[real[column] == SLATE]], ignore_index=True).to_parquet(
+            raw / name, index=False
+        )
+    published_schedule(SLATE, "Final").to_parquet(raw / "games.parquet", index=False)
+    return root, _backfill(root), before
+
+
+def test_grading_keeps_the_predictions_as_made(graded):
+    root, done, before = graded
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    after = frame(
+        root,
+        f"SELECT * FROM nba_ml.player_points_predictions WHERE game_date = '{SLATE}' "
+        "ORDER BY player_id",
+    )
+    pd.testing.assert_frame_equal(after, before)
+
+
+def test_the_slate_is_graded_against_the_box_scores(graded):
+    """Each prediction of 2023-11-13 has one result: played (the real points, the error by
+    hand) or void (expected, did not play: no error)."""
+    root, _, before = graded
+    results = frame(
+        root, f"SELECT * FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'"
+    ).set_index("player_id")
+    assert sorted(results.index) == sorted(before["player_id"])
+    box = real_frame("player_boxscores.parquet")
+    box = box[box["game_date"] == SLATE].set_index("player_id")
+    minutes = box["min"].replace("", "0").astype(int)
+    played = minutes[minutes > 0].index.intersection(results.index)
+    assert len(played) >= 60
+    assert (results.loc[played, "outcome"] == "played").all()
+    assert (results.loc[played, "actual_points"] == box.loc[played, "pts"].astype(int)).all()
+    predicted = before.set_index("player_id")["predicted_points"]
+    assert (results.loc[played, "error"] == predicted[played] - box.loc[played, "pts"]).all()
+    void = results.index.difference(played)
+    assert len(void) and (results.loc[void, "outcome"] == "void").all()
+    assert results.loc[void, "error"].isna().all()
 
 
 def test_predictions_without_a_trained_model_are_refused(trained):

@@ -36,15 +36,27 @@ def test_beats_baselines_names_the_population_and_baseline_it_loses_to():
     assert lost.description.count(">=") == 1  # beaten by nothing else
 
 
-def test_training_after_evaluation_fails():
-    train = pd.Series(pd.to_datetime(["2022-11-01", "2023-04-10"]))
-    assert ml_rules.training_precedes_evaluation(
-        train, pd.Series(pd.to_datetime(["2023-10-26"]))
-    ).passed
-    overlap = ml_rules.training_precedes_evaluation(
-        train, pd.Series(pd.to_datetime(["2023-04-10", "2023-10-26"]))
+def test_a_version_trained_on_its_own_dates_fails():
+    ok = {"cutoff": "2023-10-24", "trained_through": "2023-06-12", "version": "a"}
+    assert ml_rules.versions_precede_their_dates([ok]).passed
+    leaky = {"cutoff": "2023-10-30", "trained_through": "2023-10-30", "version": "b"}
+    bad = ml_rules.versions_precede_their_dates([ok, leaky])
+    assert not bad.passed and "version b trained through 2023-10-30" in bad.description
+    assert not ml_rules.versions_precede_their_dates([]).passed
+
+
+def test_a_prediction_whose_model_saw_its_date_fails():
+    frame = keyed(
+        game_date=["2023-11-01", "2023-11-02"],
+        player_id=[1, 2],
+        model_version=["a", "b"],
+        trained_through=["2023-10-31", "2023-11-02"],
     )
-    assert not overlap.passed and "1 shared dates" in overlap.description
+    out = ml_rules.trained_before_date(frame, ["2023-11-01", "2023-11-02"])
+    assert out["2023-11-01"].passed
+    assert not out["2023-11-02"].passed and "model b trained through 2023-11-02" in (
+        out["2023-11-02"].description
+    )
 
 
 def test_a_train_evaluation_gap_beyond_25_percent_warns():

@@ -1,5 +1,5 @@
-"""Points model math: baselines by hand, the date split, equal evaluation rows, a reproducible
-artifact trained on a small real slice."""
+"""Points model math: baselines by hand, the walk-forward split, equal evaluation rows, a
+reproducible artifact trained on a small real slice."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import pandas as pd
 import pytest
 import xgboost as xgb
 
-from basketball import model, rolling
+from basketball import model, rolling, rosters, walk_forward
 from basketball.factors import composite_factors
 
-from helpers import LEAK_DAY, changed_box_scores, history
+from helpers import LEAK_DAY, box_score_population, changed_box_scores, history
+
+CUTOFF = pd.Timestamp("2023-11-06")  # the relabelled "earlier season" ends the day before
+WINDOW = walk_forward.Window(cutoff=CUTOFF, until=None)
 
 
 def test_baselines_worked_example():
@@ -35,28 +38,52 @@ def test_scores_worked_example():
 
 @pytest.fixture(scope="module")
 def real_rows() -> pd.DataFrame:
-    """Feature rows of 2023-10-24..2023-11-20, the first half relabelled as an earlier season so the
-    split has a history to train on."""
+    """Feature rows of 2023-10-24..2023-11-20 (every player listed in the box scores), the first
+    half relabelled as an earlier season so a version has a history to train on."""
     players, team, schedule = history()
     days = sorted(d for d in players["game_date"].unique())
-    r = rolling.player_rolling_stats(players, days)
-    z = rolling.player_shot_zone_analysis(players, days)
+    pop = box_score_population(players, days)
+    r = rolling.player_rolling_stats(players, pop)
+    z = rolling.player_shot_zone_analysis(players, pop)
     t = rolling.team_defense_zone_analysis(team, players, schedule, days)
     rows = model.feature_rows(r, composite_factors(r, z, t), z, t, players, team)
-    earlier = rows["game_date"] < pd.Timestamp("2023-11-06")
+    earlier = rows["game_date"] < CUTOFF
     return rows.assign(season=rows["season"].where(~earlier, 2022), is_bootstrap=False)
 
 
+def test_feature_rows_name_the_player_of_each_row(real_rows):
+    players, _, _ = history()
+    names = players.drop_duplicates(["game_date", "player_id"]).set_index(
+        ["game_date", "player_id"]
+    )["player_name"]
+    got = real_rows.set_index(["game_date", "player_id"])["player_name"]
+    assert got.notna().all()
+    assert got.equals(names.reindex(got.index))
+
+
 def test_split_is_strictly_by_date_and_only_played_games(real_rows):
-    split = model.split_by_date(real_rows)
+    split = walk_forward.split(real_rows, WINDOW)
     assert split.test_season == 2023
     assert split.train["game_date"].max() < split.valid["game_date"].min()
-    assert split.valid["game_date"].max() < split.test["game_date"].min()
+    assert split.valid["game_date"].max() < CUTOFF <= split.test["game_date"].min()
     assert not set(split.test["game_date"]) & (
         set(split.train["game_date"]) | set(split.valid["game_date"])
     )
     for part in (split.train, split.valid, split.test):
         assert (part["minutes_played"] > 0).all()
+    played = real_rows["minutes_played"] > 0
+    assert len(split.test) == (played & (real_rows["game_date"] >= CUTOFF)).sum()
+    assert len(split.train) + len(split.valid) == (played & (real_rows["game_date"] < CUTOFF)).sum()
+
+
+def test_a_window_tests_only_the_dates_up_to_the_next_cutoff(real_rows):
+    until = pd.Timestamp("2023-11-13")
+    split = walk_forward.split(real_rows, walk_forward.Window(CUTOFF, until))
+    played = real_rows["minutes_played"] > 0
+    between = real_rows["game_date"].between(CUTOFF, until, inclusive="left")
+    assert len(split.test) == (played & between).sum() > 0
+    assert split.test["game_date"].max() < until
+    assert split.test["game_date"].max() == pd.Timestamp("2023-11-12")  # a game night, by hand
 
 
 def test_the_model_depends_on_the_rows_not_on_their_order(real_rows):
@@ -64,19 +91,20 @@ def test_the_model_depends_on_the_rows_not_on_their_order(real_rows):
     another order must train the same booster (row subsampling depends on order)."""
     shuffled = real_rows.sample(frac=1.0, random_state=3).reset_index(drop=True)
     assert not shuffled["game_date"].is_monotonic_increasing
-    first = model.booster_bytes(model.train(model.split_by_date(real_rows), rounds=40))
-    assert model.booster_bytes(model.train(model.split_by_date(shuffled), rounds=40)) == first
+    first = model.booster_bytes(model.train(walk_forward.split(real_rows, WINDOW), rounds=40))
+    again = model.booster_bytes(model.train(walk_forward.split(shuffled, WINDOW), rounds=40))
+    assert again == first
 
 
 def test_bootstrap_dates_never_train(real_rows):
     flagged = real_rows.assign(is_bootstrap=real_rows["game_date"] < pd.Timestamp("2023-10-26"))
-    split = model.split_by_date(flagged)
+    split = walk_forward.split(flagged, WINDOW)
     assert split.train["game_date"].min() >= pd.Timestamp("2023-10-26")
-    assert (split.test["game_date"] >= pd.Timestamp("2023-11-06")).all()
+    assert (split.test["game_date"] >= CUTOFF).all()
 
 
 def test_artifact_round_trips_and_every_predictor_is_scored_on_the_same_rows(real_rows, tmp_path):
-    split = model.split_by_date(real_rows)
+    split = walk_forward.split(real_rows, WINDOW)
     booster = model.train(split, rounds=60)
     again = model.train(split, rounds=60)
     rows = model.evaluation_rows(split.test)
@@ -87,43 +115,103 @@ def test_artifact_round_trips_and_every_predictor_is_scored_on_the_same_rows(rea
     loaded = xgb.Booster()
     loaded.load_model(str(tmp_path / "model.json"))
     pd.testing.assert_series_equal(model.predict(booster, rows), model.predict(loaded, rows))
-    table = model.evaluate(booster, split)
+    predicted = model.predict(booster, rows)
+    table = model.evaluate_predictions(rows, predicted, split.test_season)
     assert set(zip(table["population"], table["predictor"], strict=True)) == {
         (pop, pred) for pop in ("all_played", "rotation") for pred in ("model", *model.BASELINES)
     }
+    assert (table["test_season"] == 2023).all()
     assert table.groupby("population")["n_rows"].nunique().eq(1).all()
     assert table.loc[table["population"] == "all_played", "n_rows"].iloc[0] == len(rows)
+    rotation = (rows["minutes_l10"] >= 20).sum()
+    assert table.loc[table["population"] == "rotation", "n_rows"].iloc[0] == rotation
+    # the model's MAE by hand, on the same rows
+    model_row = table[(table["population"] == "all_played") & (table["predictor"] == "model")]
+    by_hand = (predicted - rows["points"]).abs().mean()
+    assert model_row["mae"].iloc[0] == pytest.approx(by_hand)
+    last_10 = table[(table["population"] == "all_played") & (table["predictor"] == "last_10_avg")]
+    assert last_10["mae"].iloc[0] == pytest.approx(
+        (rows["points_l10"] - rows["points"]).abs().mean()
+    )
+
+
+def test_error_breakdown_worked_example():
+    rows = pd.DataFrame(
+        {
+            "points": [4.0, 12.0, 25.0, 8.0],
+            "points_l10": [6.0, 10.0, 20.0, 8.0],
+            "minutes_l10": [8.0, 15.0, 34.0, 19.5],
+        }
+    )
+    predicted = pd.Series([5.0, 15.0, 22.0, 10.0])
+    out = model.error_breakdown(rows, predicted).set_index(["by", "band"])
+    # minutes bands: [0,10): row 0 (model 1, last-10 2); [10,20): rows 1, 3 (model 3 and 2,
+    # last-10 2 and 0); [30,60): row 2 (model 3, last-10 5); no row in [20,30)
+    minutes = out.loc["minutes_l10"]
+    assert list(minutes.index) == ["[0, 10)", "[10, 20)", "[30, 60)"]
+    assert minutes["n_rows"].tolist() == [1, 2, 1]
+    assert minutes["model_mae"].tolist() == [1.0, 2.5, 3.0]
+    assert minutes["last_10_mae"].tolist() == [2.0, 1.0, 5.0]
+    # points scored: 4 -> [0,5), 8 -> [5,10), 12 -> [10,20), 25 -> [20,30)
+    points = out.loc["actual_points"]
+    assert list(points.index) == ["[0, 5)", "[5, 10)", "[10, 20)", "[20, 30)"]
+    assert points["model_mae"].tolist() == [1.0, 2.0, 3.0, 3.0]
 
 
 def test_changing_d_box_scores_moves_only_the_target_of_d_feature_rows():
     """The feature-row leak test: D's own points, minutes and shots changed; every feature of D is
-    identical, and only the target columns (points, minutes_played) move."""
+    identical, and only the target columns (points, minutes_played) move. For every listed player
+    and for D's expected roster (itself built from the box scores, before D)."""
     players, team, schedule = history()
     day = LEAK_DAY
     changed, team_changed = changed_box_scores(day)
+    populations = {
+        "box scores": lambda p: box_score_population(p, [day]),
+        "expected roster": lambda p: rosters.expected_rosters(p, schedule, [day]),
+    }
 
-    def rows_of(p, t):
-        r = rolling.player_rolling_stats(p, [day])
-        z = rolling.player_shot_zone_analysis(p, [day])
+    def rows_of(p, t, population):
+        pop = population(p)
+        r = rolling.player_rolling_stats(p, pop)
+        z = rolling.player_shot_zone_analysis(p, pop)
         d = rolling.team_defense_zone_analysis(t, p, schedule, [day])
         return model.feature_rows(r, composite_factors(r, z, d), z, d, p, t)
 
-    before, after = rows_of(players, team), rows_of(changed, team_changed)
-    target = ["points", "minutes_played"]
-    pd.testing.assert_frame_equal(before.drop(columns=target), after.drop(columns=target))
-    assert (after["points"] - before["points"]).eq(17).all()
+    for name, population in populations.items():
+        before = rows_of(players, team, population)
+        after = rows_of(changed, team_changed, population)
+        assert len(before) > 200, name
+        target = ["points", "minutes_played"]
+        pd.testing.assert_frame_equal(before.drop(columns=target), after.drop(columns=target))
+        listed = before["points"].notna()  # an expected player without a row on D: no target
+        assert listed.any() and (after["points"].isna() == ~listed).all(), name
+        assert (after.loc[listed, "points"] - before.loc[listed, "points"]).eq(17).all(), name
+        assert (
+            (after.loc[listed, "minutes_played"] - before.loc[listed, "minutes_played"])
+            .eq(11)
+            .all()
+        ), name
 
 
-def test_predictions_floor_at_zero_and_error_only_for_players_who_played(real_rows):
-    split = model.split_by_date(real_rows)
+def test_predictions_floor_at_zero_and_carry_the_version(real_rows):
+    split = walk_forward.split(real_rows, WINDOW)
     booster = model.train(split, rounds=60)
     day = real_rows[real_rows["game_date"] == real_rows["game_date"].max()]
-    out = model.predictions(booster, day, "v1", "2023-11-05")
+    out = model.predictions(booster, day, "v1", "2023-11-06", "2023-11-05")
+    assert list(out.columns) == [
+        *model.PREDICTION_KEYS,
+        "model_version",
+        "model_cutoff",
+        "trained_through",
+        "predicted_points",
+    ]
     assert len(out) == len(day) and (out["predicted_points"] >= 0).all()
-    played = day["minutes_played"].to_numpy() > 0
-    assert out["error"].notna().to_numpy().tolist() == played.tolist()
-    assert (
-        out.loc[played, "error"]
-        == out.loc[played, "predicted_points"] - out.loc[played, "actual_points"]
-    ).all()
-    assert not out["in_training_period"].any()
+    assert out["player_name"].tolist() == day["player_name"].tolist()
+    assert (out["model_version"] == "v1").all()
+    assert (out["model_cutoff"] == pd.Timestamp("2023-11-06")).all()
+    assert (out["trained_through"] == pd.Timestamp("2023-11-05")).all()
+    # the same values as predicting the rows directly, not-played rows included
+    assert out["predicted_points"].tolist() == model.predict(booster, day).tolist()
+    assert (day["minutes_played"] == 0).any()
+    empty = model.predictions(booster, day.iloc[:0], "v1", "2023-11-06", "2023-11-05")
+    assert empty.empty and list(empty.columns) == list(out.columns)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from basketball import factors, rolling
+from basketball import factors, rolling, rosters
 from basketball.calendar import season_starts
 
-from helpers import LEAK_DAY, REAL_DATES, changed_box_scores, history
+from helpers import LEAK_DAY, REAL_DATES, box_score_population, changed_box_scores, history
 
 
 def one_player(name_part: str, players: pd.DataFrame) -> int:
@@ -30,7 +30,8 @@ def test_rolling_stats_use_only_earlier_played_games_hand_computed():
     )
     day = games["game_date"].iloc[6]  # his 7th game: six played games before it
     before = games[games["game_date"] < day]
-    row = rolling.player_rolling_stats(players, [day]).set_index("player_id").loc[pid]
+    pop = box_score_population(players, [day])
+    row = rolling.player_rolling_stats(players, pop).set_index("player_id").loc[pid]
     pts = before["points"].tolist()
     assert row["games_played_season"] == 6
     assert row["points_l5"] == pytest.approx(sum(pts[-5:]) / 5)
@@ -45,11 +46,12 @@ def test_rolling_stats_use_only_earlier_played_games_hand_computed():
 def test_first_game_of_the_season_has_null_averages_not_zeros():
     players, _, _ = history()
     first_day = players.loc[players["game_type"] == "regular_season", "game_date"].min()
-    rows = rolling.player_rolling_stats(players, [first_day])
+    pop = box_score_population(players, [first_day])
+    rows = rolling.player_rolling_stats(players, pop)
     assert len(rows) > 0 and (rows["games_played_season"] == 0).all()
     assert rows[["points_l5", "points_l10", "points_season", "usage_l10"]].isna().all().all()
     assert rows["days_since_last_game"].isna().all()
-    zones = rolling.player_shot_zone_analysis(players, [first_day])
+    zones = rolling.player_shot_zone_analysis(players, pop)
     assert zones["paint_rate"].isna().all() and zones["primary_zone"].isna().all()
     assert rows["is_bootstrap"].all()
 
@@ -60,16 +62,17 @@ def test_changing_d_box_scores_does_not_move_d_rows():
     players, team, schedule = history()
     day = LEAK_DAY
     changed, team_changed = changed_box_scores(day)
+    pop = box_score_population(players, [day])
     for build in (
-        lambda p, t: rolling.player_rolling_stats(p, [day]),
-        lambda p, t: rolling.player_shot_zone_analysis(p, [day]),
+        lambda p, t: rolling.player_rolling_stats(p, pop),
+        lambda p, t: rolling.player_shot_zone_analysis(p, pop),
         lambda p, t: rolling.team_defense_zone_analysis(t, p, schedule, [day]),
     ):
         pd.testing.assert_frame_equal(build(players, team), build(changed, team_changed))
     # ... while the next date does move: the change is visible once D is in the past
-    after = pd.Timestamp("2023-11-17")
-    assert not rolling.player_rolling_stats(players, [after]).equals(
-        rolling.player_rolling_stats(changed, [after])
+    after = box_score_population(players, [pd.Timestamp("2023-11-17")])
+    assert not rolling.player_rolling_stats(players, after).equals(
+        rolling.player_rolling_stats(changed, after)
     )
 
 
@@ -82,7 +85,8 @@ def test_a_traded_player_keeps_his_history_on_the_new_team():
     )
     new_team = games["team_abbr"].iloc[-1]
     first_for_new = games[games["team_abbr"] == new_team]["game_date"].iloc[0]
-    row = rolling.player_rolling_stats(players, [first_for_new]).set_index("player_id").loc[pid]
+    pop = box_score_population(players, [first_for_new])
+    row = rolling.player_rolling_stats(players, pop).set_index("player_id").loc[pid]
     assert row["team_abbr"] == new_team
     assert row["games_played_season"] == (games["game_date"] < first_for_new).sum() > 0
 
@@ -94,7 +98,8 @@ def test_season_to_date_resets_at_a_new_season():
     )
     both = pd.concat([earlier, players], ignore_index=True)
     first_day = players.loc[players["game_type"] == "regular_season", "game_date"].min()
-    rows = rolling.player_rolling_stats(both, [first_day])
+    rows = rolling.player_rolling_stats(both, box_score_population(both, [first_day]))
+    assert len(rows) > 0
     assert (rows["games_played_season"] == 0).all() and rows["points_season"].isna().all()
 
 
@@ -109,6 +114,39 @@ def test_bootstrap_is_the_first_14_days_from_the_first_regular_season_game():
         True,
         False,
     ]
+
+
+def test_a_season_with_no_game_known_yet_is_bootstrap():
+    """Its opening night, predicted before it is played: no start date to count 14 days from."""
+    players, _, _ = history()
+    starts = season_starts(players)
+    assert set(starts) == {2023}
+    days = pd.Series(pd.to_datetime(["2024-10-22", "2023-12-01"]))
+    assert rolling.is_bootstrap(days, pd.Series([2024, 2023]), starts).tolist() == [True, False]
+
+
+def test_an_expected_player_without_a_row_on_d_gets_his_rows_from_before_d():
+    """The population is the expected roster, not D's box scores: a player expected on D who is
+    not listed on D still has his pre-game values (by hand from his games before D)."""
+    players, _, schedule = history()
+    day = LEAK_DAY
+    roster = rosters.expected_rosters(players, schedule, [day])
+    listed = set(players.loc[players["game_date"] == day, "player_id"])
+    absent = roster[~roster["player_id"].isin(listed)]
+    assert len(absent) > 0
+    rows = rolling.player_rolling_stats(players, roster).set_index("player_id")
+    assert len(rows) == len(roster)
+    pid = int(absent["player_id"].iloc[0])
+    games = players[
+        (players["player_id"] == pid)
+        & (players["minutes_played"] > 0)
+        & (players["game_date"] < day)
+    ]
+    assert rows.loc[pid, "games_played_season"] == len(games) > 0
+    assert rows.loc[pid, "points_season"] == pytest.approx(games["points"].mean())
+    # and the roster's identity columns are kept as given
+    for col in rolling.POPULATION:
+        assert rows.reset_index()[col].tolist() == roster[col].tolist(), col
 
 
 def test_fatigue_worked_examples():
@@ -186,12 +224,13 @@ def test_leakage_check_fails_on_a_table_that_saw_d_and_passes_on_the_real_one():
     players, _, _ = history()
     day = pd.Timestamp("2023-11-15")
     key = [day.strftime("%Y-%m-%d")]
-    honest = rolling.player_rolling_stats(players, [day])
+    pop = box_score_population(players, [day])
+    honest = rolling.player_rolling_stats(players, pop)
     assert precompute_rules.rolling_leakage(honest, players, key)[key[0]].passed
     # a `<=` window: D's own games counted as if they were played the day before
     on_day = players["game_date"] == day
     seen = players[on_day].assign(game_date=day - pd.Timedelta(hours=12), game_id="leak")
-    leaky = rolling.player_rolling_stats(pd.concat([players, seen], ignore_index=True), [day])
+    leaky = rolling.player_rolling_stats(pd.concat([players, seen], ignore_index=True), pop)
     outcome = precompute_rules.rolling_leakage(leaky, players, key)[key[0]]
     assert not outcome.passed and outcome.severity == "ERROR"
     assert "recomputed from games before 2023-11-15" in outcome.description

@@ -12,7 +12,7 @@ import pytest
 
 from nba_assets import keys
 from nba_assets.definitions import defs
-from nba_assets.partitions import register_game_dates
+from nba_assets.partitions import AS_OF_TAG, RANGE_END, RANGE_START, register_game_dates
 from resources import raw_source as files
 
 from helpers import REAL_DATES
@@ -36,40 +36,35 @@ def tick(schedule: str, when: datetime, instance=None) -> list[dg.RunRequest]:
     )
 
 
-def test_daily_refresh_requests_the_previous_game_date_through_the_whole_graph(instance):
-    assert (
-        tick("daily_refresh", datetime(2023, 11, 2, 7, tzinfo=ET), instance) == []
-    )  # no date known yet
+def test_the_morning_slate_grades_last_night_and_predicts_tonight_in_one_ranged_run(instance):
+    """10:00 on a game day: one ranged run from the previous game date to today (last night's
+    results first, then today's rosters and predictions, which read them), as of the tick's
+    day; a day without games grades the previous date alone."""
+    morning = datetime(2023, 11, 2, 10, tzinfo=ET)
+    assert tick("morning_slate", morning, instance) == []  # no date known yet
     register_game_dates(instance, REAL_DATES)
-    [request] = tick("daily_refresh", datetime(2023, 11, 2, 7, tzinfo=ET), instance)
-    assert request.partition_key == "2023-11-01"
-    assert defs.resolve_schedule_def("daily_refresh").job_name == "daily_refresh"
-    job = defs.resolve_job_def("daily_refresh")
+    [request] = tick("morning_slate", morning, instance)
+    assert request.partition_key is None
+    assert (request.tags[RANGE_START], request.tags[RANGE_END]) == ("2023-11-01", "2023-11-02")
+    assert request.tags[AS_OF_TAG] == "2023-11-02"
+    schedule = defs.resolve_schedule_def("morning_slate")
+    assert (schedule.cron_schedule, schedule.job_name) == ("0 10 * * *", "morning_slate")
+    job = defs.resolve_job_def("morning_slate")
     assert {
         keys.PLAYER_BOXSCORES,
         keys.PLAYER_GAME_SUMMARY,
-        keys.PLAYER_COMPOSITE_FACTORS,
+        keys.EXPECTED_ROSTERS,
         keys.FEATURE_ROWS,
         keys.PLAYER_POINTS_PREDICTIONS,
+        keys.PREDICTION_RESULTS,
     } <= job.asset_layer.executable_asset_keys
-    # 2023-11-07 had no game (not a partition): the next morning refreshes the last game date again
-    [after_idle_day] = tick("daily_refresh", datetime(2023, 11, 8, 7, tzinfo=ET), instance)
-    assert after_idle_day.partition_key == "2023-11-06"
-
-
-def test_weekly_retrain_runs_the_training_job_on_monday_mornings():
-    schedule = defs.resolve_schedule_def("weekly_retrain")
-    assert (schedule.cron_schedule, schedule.execution_timezone) == (
-        "0 9 * * 1",
-        "America/New_York",
-    )
-    [request] = tick("weekly_retrain", datetime(2023, 11, 6, 9, tzinfo=ET))
-    assert request.partition_key is None
-    assert schedule.job_name == "train_points_model"
+    # 2023-11-07 had no game (not a partition): that morning grades 2023-11-06 alone
+    [idle] = tick("morning_slate", datetime(2023, 11, 7, 10, tzinfo=ET), instance)
+    assert idle.partition_key == "2023-11-06" and idle.tags[AS_OF_TAG] == "2023-11-07"
 
 
 def test_schedules_and_automation_start_stopped():
-    for name in ("daily_refresh", "weekly_retrain"):
+    for name in ("morning_slate", "weekly_retrain"):
         assert defs.resolve_schedule_def(name).default_status == dg.DefaultScheduleStatus.STOPPED
     assert (
         defs.resolve_sensor_def("nba_automation").default_status == dg.DefaultSensorStatus.STOPPED

@@ -19,6 +19,7 @@ from basketball.tables import (
     match_player_rows,
 )
 from resources.raw_source import (
+    GAMES,
     PLAYER_BOXSCORES,
     PLAYER_ID_CROSSWALK,
     SHOTS,
@@ -35,6 +36,8 @@ RESCHEDULED_DAY = dt.date(2022, 1, 24)
 SHOT_DAY = dt.date(2023, 11, 1)
 NO_SHOT_DAY = dt.date(2021, 11, 10)
 MMSS_DAY = dt.date(2021, 10, 19)
+SCHEDULED_DAY = dt.date(2025, 11, 10)  # the morning after the bundle ends: the slate is published
+FINALS_GAME_4 = dt.date(2025, 6, 13)  # team rows; games.parquet shows a tip-off time as status
 
 _HOME = re.compile(r"^([A-Z]{3}) vs\. ([A-Z]{3})$")
 _AWAY = re.compile(r"^([A-Z]{3}) @ ([A-Z]{3})$")
@@ -131,6 +134,66 @@ def test_schedule_rejects_unparseable_matchup(raw):
     team.loc[1, "matchup"] = "LAL at DEN"
     with pytest.raises(ValueError, match="matchup"):
         build_schedule(team)
+
+
+def test_schedule_adds_the_published_games_not_final_yet(raw):
+    day = [SCHEDULED_DAY]
+    team, games = raw.read(TEAM_BOXSCORES, day), raw.read(GAMES, day)
+    assert len(team) == 0  # nothing played yet
+    schedule = build_schedule(team, games).set_index("game_id")
+    # games.parquet's 2025-11-10 rows, by hand: ids 22500198..22500206 (nba.com ids as integers)
+    assert list(schedule.index) == [f"00225{n:05d}" for n in range(198, 207)]
+    assert schedule.at["0022500198", "home_team_abbr"] == "CHA"
+    assert schedule.at["0022500198", "away_team_abbr"] == "LAL"
+    assert schedule.at["0022500206", "home_team_abbr"] == "LAC"
+    assert schedule.at["0022500206", "away_team_abbr"] == "ATL"
+    assert (schedule["status"] == "Scheduled").all()
+    assert not schedule["is_final"].any()
+    assert (schedule["team_rows"] == 0).all()
+    assert (schedule["game_type"] == "regular_season").all() and schedule["is_nba_game"].all()
+    assert (schedule["season"] == 2025).all() and (schedule["season_id"] == "22025").all()
+    assert (pd.to_datetime(schedule["game_date"]) == pd.Timestamp(SCHEDULED_DAY)).all()
+
+
+def test_schedule_keeps_a_game_with_team_rows_final_whatever_the_published_status(raw):
+    day = [FINALS_GAME_4]
+    games = raw.read(GAMES, day)
+    assert games["status"].tolist() == ["2025-06-14T00:30:00Z"]  # balldontlie: never final
+    schedule = build_schedule(raw.read(TEAM_BOXSCORES, day), games)
+    assert schedule["game_id"].tolist() == ["0042400404"]  # once, from the team rows
+    row = schedule.iloc[0]
+    assert (row["home_team_abbr"], row["away_team_abbr"]) == ("IND", "OKC")
+    assert row["status"] == "Final" and bool(row["is_final"]) and row["team_rows"] == 2
+    assert row["game_type"] == "playoffs"
+
+
+def test_schedule_ignores_a_final_published_game_without_team_rows(raw):
+    # 2021-12-14: balldontlie's CHI @ DET (473821, "Final") has no official team rows that day
+    day = [COVID_DAY]
+    games = raw.read(GAMES, day)
+    assert (games.loc[games["id"] == 473821, "status"] == "Final").all()
+    team = raw.read(TEAM_BOXSCORES, day)
+    with_games, without = build_schedule(team, games), build_schedule(team)
+    pd.testing.assert_frame_equal(with_games, without)
+    assert not (
+        (with_games["home_team_abbr"] == "DET") & (with_games["away_team_abbr"] == "CHI")
+    ).any()
+
+
+def test_schedule_of_every_date_played_and_published(raw):
+    days = raw.game_dates()
+    team, games = raw.read(TEAM_BOXSCORES, days), raw.read(GAMES, days)
+    schedule = build_schedule(team, games)
+    assert schedule["game_id"].is_unique
+    final = schedule[schedule["is_final"]]
+    assert set(final["game_id"]) == set(team["game_id"]) and (final["status"] == "Final").all()
+    # the README: 1,079 games scheduled after 2025-11-09, each listed once in games.parquet
+    scheduled = games[games["status"] == "Scheduled"]
+    upcoming = schedule[~schedule["is_final"]]
+    assert len(upcoming) == scheduled["id"].nunique() == 1079
+    assert set(upcoming["game_id"]) == {f"{i:010d}" for i in scheduled["id"]}
+    assert pd.to_datetime(upcoming["game_date"]).min() == pd.Timestamp("2025-11-10")
+    assert pd.to_datetime(final["game_date"]).max() == pd.Timestamp("2025-11-09")
 
 
 # ---------------------------------------------------------------- team offense

@@ -62,7 +62,7 @@ PLAYERS = files.PLAYER_BOXSCORES.name
 GRAPH = defs.resolve_asset_graph()
 ALL_ASSETS = sorted(GRAPH.get_all_asset_keys(), key=lambda k: k.to_user_string())
 UNPARTITIONED = {keys.POINTS_MODEL, keys.MODEL_EVALUATION}
-NOT_BUILT = {keys.PLAYER_POINTS_PREDICTIONS}  # needs the model
+NOT_BUILT = {keys.PLAYER_POINTS_PREDICTIONS, keys.PREDICTION_RESULTS}  # need the model
 TABLES = [
     k for k in ALL_ASSETS if k not in UNPARTITIONED | NOT_BUILT
 ]  # every partitioned table to feature_rows
@@ -70,12 +70,14 @@ TABLES = [
 # schedule)
 HELD = [
     keys.PLAYER_GAME_SUMMARY,
+    keys.EXPECTED_ROSTERS,
     keys.PLAYER_ROLLING_STATS,
     keys.PLAYER_SHOT_ZONE_ANALYSIS,
     keys.TEAM_DEFENSE_ZONE_ANALYSIS,
     keys.PLAYER_COMPOSITE_FACTORS,
     keys.FEATURE_ROWS,
 ]
+PLAYER_PRE_GAME = set(HELD[1:4]) | {keys.PLAYER_COMPOSITE_FACTORS, keys.FEATURE_ROWS}
 UNIQUE_PLAYER_GAMES = dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "unique_player_games")
 DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
 UNFINISHED_RUNS = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"]
@@ -290,7 +292,7 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     b = backfill.status
     assert b["isAssetBackfill"] and sorted(b["partitionNames"]) == SELECTED, b
     statuses = backfill.statuses()
-    assert set(statuses) == {k.to_user_string() for k in ALL_ASSETS}  # all 14 assets targeted
+    assert set(statuses) == {k.to_user_string() for k in ALL_ASSETS}  # all 16 assets targeted
 
     # every table up to feature_rows: the 6 dates materialized (the bad one too: written empty),
     # none failed
@@ -315,14 +317,15 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     model = statuses[keys.POINTS_MODEL.to_user_string()]
     assert model["failed"] and not model["materialized"] and not model["inProgress"], model
     assert statuses[keys.MODEL_EVALUATION.to_user_string()]["failed"]
-    predictions = statuses[keys.PLAYER_POINTS_PREDICTIONS.to_user_string()]
-    assert (
-        predictions["numPartitionsMaterialized"] == 0
-        and predictions["numPartitionsInProgress"] == 0
-    ), predictions
-    assert predictions["numPartitionsFailed"] == 6, (
-        predictions
-    )  # reported failed: their model failed
+    for key in NOT_BUILT:
+        predictions = statuses[key.to_user_string()]
+        assert (
+            predictions["numPartitionsMaterialized"] == 0
+            and predictions["numPartitionsInProgress"] == 0
+        ), predictions
+        assert predictions["numPartitionsFailed"] == 6, (
+            predictions
+        )  # reported failed: their model failed
     # two runs: the range as one run (BackfillPolicy.single_run) of every table, then the
     # model's, which failed in its own step saying why; no run for the predictions
     runs = {r["runId"]: r for r in b["runs"]}
@@ -375,10 +378,12 @@ def test_the_bad_date_is_held_back_alone_below_the_failed_raw_check(backfill):
 
         for key in HELD:
             name = key.to_user_string()
-            # written empty on BAD, rows on every other date of the range
+            # written empty on BAD, rows on every other date of the range (a player pre-game
+            # table none on the first: no team game of the season is known before it)
             counts = backfill.counts(key)
             assert counts.get(BAD, 0) == 0, (name, counts)
-            assert sorted(counts) == [d for d in SELECTED if d != BAD], (name, counts)
+            first = key in PLAYER_PRE_GAME
+            assert sorted(counts) == [d for d in SELECTED[first:] if d != BAD], (name, counts)
             # the materialization says why
             (record,) = instance.fetch_materializations(
                 dg.AssetRecordsFilter(asset_key=key, asset_partitions=[BAD]), limit=1

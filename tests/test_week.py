@@ -83,7 +83,7 @@ def test_week_runs_end_to_end_as_one_run(week):
     checks = [
         k for k in check_keys() if k.name != GATE_CHECK
     ]  # the gate records held-back dates only
-    assert len(checks) == 19
+    assert len(checks) == 20
     for check in checks:
         for date in WEEK:
             assert per_date[(check, date)] == 1, (
