@@ -3,8 +3,8 @@
 - ``local`` (default): the DuckDB file (``NBA_DUCKDB_PATH``), the raw folder (``NBA_RAW_DIR``)
   and the model folder (``NBA_MODEL_DIR``). What ``make demo``, ``make ui`` and the tests use.
 - ``live``: DuckDB and the model folder, raw tables from stats.nba.com (``pip install -e
-  ".[live]"``): trying the live source on one machine. Use its own ``NBA_DUCKDB_PATH``: live
-  player ids are nba.com ids, not the folder's balldontlie ids.
+  ".[live]"``): trying the live source on one machine. Live player ids are keyed on the
+  folder's balldontlie ids (``nba_api_source.key_players``), so live dates continue its history.
 - ``production``: BigQuery (``GCP_PROJECT``, ``GCP_LOCATION``, ``GCP_CREDENTIALS``),
   stats.nba.com and the model bucket on Cloud Storage (``NBA_MODEL_BUCKET``).
 

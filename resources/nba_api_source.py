@@ -12,12 +12,36 @@ connection errors, HTTP 429 and 5xx, then ``NbaApiError`` naming endpoint, param
 (final: the asset's own ``RetryRequested`` is for ``TransientSourceError`` only). One request at a
 time: when this source is selected, the assets that call it (the ``nba_raw`` assets and
 ``player_game_summary``, which reads the crosswalk) take ``pool=NBA_API_POOL``, limited to 1.
+
+Player ids: stats.nba.com sends nba.com person ids, the folder keys players on balldontlie ids,
+and a live date's rows must continue the same player's folder history. So ``read(PLAYER_BOXSCORES,
+...)`` keys every player as the folder's shipped 2025-26 rows are keyed (data README §5; the rules
+are ``key_players``): through the history folder's ``player_id_crosswalk.parquet``, else by a
+unique normalized name to a balldontlie player of its ``player_boxscores.parquet``, else as nba.com
+person id + 2,000,000,000. The shipped person id stays in every row (``id`` is
+``game_id * 10**8 + person id``; the raw contract has no column for it or for the rule), each read
+logs how many rows each rule keyed, and ``frame(PLAYER_ID_CROSSWALK)`` maps every id the live rows
+use (and every pair of the folder's crosswalk) back to its person id. The nba.com side of the name
+rule is the site's player list (``CommonAllPlayers``) minus players whose last season ends before
+the folder's first one, plus the players being keyed: fixed, so a player's id does not depend on
+who else played that day and ``read`` agrees with ``frame``, and without a 1980s namesake, who
+cannot be in the folder, making a current player's name ambiguous.
+
+The history folder is ``history_dir`` (``nba_api_source()`` passes ``default_raw_dir()``).
+``history_dir=None`` means no history: then neither the crosswalk nor a name match can find
+anyone, so the README's last rule keys everyone (nba person id + 2,000,000,000; a warning says
+so): ids that collide with no folder id and decode to the person id. A configured folder that
+lacks one of the two files is an error instead (``RawDataError`` naming the file): the rules
+without the crosswalk, or without the box scores, give some players other ids than the full
+rules (rule 2 would reach players the crosswalk keeps apart; the 64 players the shipped 2025-26
+rows match by name would get new ids), and ids written to the warehouse stay there.
 """
 
 from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -40,9 +64,11 @@ from resources.raw_source import (
     TEXT,
     RawDataError,
     RawFile,
+    RawSource,
     TransientSourceError,
     dated_problems,
     dated_rows,
+    default_raw_dir,
     validate,
 )
 
@@ -224,7 +250,8 @@ def parse_player_boxscores(payload: dict, game_date: str) -> pd.DataFrame:
     NULL for players who played; the raw contract has no column for it, so ``read`` leaves it out).
 
     ``min`` is the string as shipped ("34:12", "PT34M12.00S", "" for a DNP). nba.com ids replace
-    balldontlie's: ``player_id`` is the person id, ``team_id`` and ``game_home/visitor_team_id``
+    balldontlie's: ``player_id`` is the person id (``NbaApiSource.read`` then keys it on the
+    history folder's ids, ``key_players``), ``team_id`` and ``game_home/visitor_team_id``
     are nba.com team ids, ``game_id`` is the nba.com game id as an integer. ``id`` (balldontlie's
     row id) does not exist: it is the key ``game_id * 10**8 + person id``. ``game_postseason`` is
     true for playoff games (id type ``4``). NULL: ``player_position`` (V3's ``position`` is only
@@ -308,29 +335,143 @@ def parse_shots(payload: dict) -> pd.DataFrame:
     )
 
 
-def parse_crosswalk(payload: dict) -> pd.DataFrame:
-    """Identity crosswalk from ``CommonAllPlayers``: with this source ``player_id`` already is the
-    nba.com person id, so ``bdl_player_id`` = ``nba_person_id`` = ``PERSON_ID``."""
+def parse_players(payload: dict) -> pd.DataFrame:
+    """``CommonAllPlayers`` rows as ``key_players`` takes them: ``nba_person_id``, ``name``
+    (``DISPLAY_FIRST_LAST``) and ``last_season`` (``TO_YEAR``, the start year of the player's last
+    season; NaN when unreadable)."""
     players = _result_set(payload, "CommonAllPlayers")
-    return _typed(
-        pd.DataFrame(
-            {
-                "bdl_player_id": players["PERSON_ID"],
-                "bdl_name": players["DISPLAY_FIRST_LAST"],
-                "nba_person_id": players["PERSON_ID"],
-                "match": "identity_nba_api",
-            }
-        ),
-        PLAYER_ID_CROSSWALK,
+    return pd.DataFrame(
+        {
+            "nba_person_id": players["PERSON_ID"].astype("int64"),
+            "name": players["DISPLAY_FIRST_LAST"],
+            "last_season": pd.to_numeric(players["TO_YEAR"], errors="coerce"),
+        }
     )
+
+
+# ---- player ids: nba.com person ids -> the folder's ids (data README §5) -------------------------
+
+NBA_ID_OFFSET = 2_000_000_000  # folder ids at or above it are nba.com person id + this
+RULE_CROSSWALK = "player_id_crosswalk"
+RULE_NAME = "unique_name"
+RULE_OFFSET = "nba_person_id_plus_2000000000"
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
+
+
+def normalize_name(name: str | None) -> str:
+    """A player name as the folder's crosswalk compares names (data README §7): ASCII-folded,
+    lower-cased, ``.`` and ``'`` removed, hyphens and commas turned into spaces, the suffixes
+    Jr/Sr/II/III/IV/V dropped (``"Kelly Oubre Jr."`` -> ``"kelly oubre"``)."""
+    folded = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    text = re.sub(r"[-,]", " ", folded.lower().replace(".", "").replace("'", ""))
+    return " ".join(token for token in text.split() if token not in _SUFFIXES)
+
+
+def key_players(
+    people: pd.DataFrame,
+    crosswalk: pd.DataFrame | None = None,
+    history: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The folder's player id of every nba.com person in ``people``, by the rules the data README
+    (§5) used for the shipped 2025-26 rows, so that a live date continues each player's folder
+    history instead of starting a second one under another id:
+
+    1. ``crosswalk`` (the folder's ``player_id_crosswalk.parquet``: ``bdl_player_id``,
+       ``bdl_name``, ``nba_person_id``) gives the person's balldontlie id;
+    2. else the person's normalized name (``normalize_name``) equals that of exactly one
+       balldontlie player of ``history`` (the folder's box scores: ``player_id`` below
+       ``NBA_ID_OFFSET``, ``player_first_name``, ``player_last_name``, ``game_season``), no other
+       person of ``people`` whose ``last_season`` (NaN: unknown) reaches the folder's first season
+       has that name, the crosswalk has not given that id to a person already, and no other
+       person reaches it through another spelling: a name shared on either side identifies
+       nobody, and two people under one id would merge their histories;
+    3. else ``nba_person_id + NBA_ID_OFFSET`` (``player_id - NBA_ID_OFFSET`` is the person id), an
+       id no balldontlie id takes.
+
+    Without ``crosswalk`` or ``history`` the rule that needs it finds nobody. ``people`` holds
+    ``nba_person_id``, ``name`` and optionally ``last_season``; a person listed twice counts once
+    (the first row). Returns one row per person, in ``people``'s order: ``nba_person_id``,
+    ``player_id``, ``rule`` (``RULE_CROSSWALK``, ``RULE_NAME`` or ``RULE_OFFSET``) and ``name``
+    (the folder's name for a folder id, else the nba.com name). Pure: no Dagster, no I/O.
+    """
+    people = people.drop_duplicates("nba_person_id").reset_index(drop=True)
+    person = people["nba_person_id"].astype("int64")
+    out = pd.DataFrame(
+        {
+            "nba_person_id": person,
+            "player_id": person + NBA_ID_OFFSET,
+            "rule": RULE_OFFSET,
+            "name": people["name"],
+        }
+    )
+    claimed: set[int] = set()
+    if crosswalk is not None and len(crosswalk):
+        pairs = crosswalk.dropna(subset=["nba_person_id"])
+        bdl_of = pd.Series(
+            pairs["bdl_player_id"].astype("int64").values,
+            index=pairs["nba_person_id"].astype("int64").values,
+        )
+        twice = bdl_of.index[bdl_of.index.duplicated()]
+        if len(twice):
+            raise ValueError(f"the crosswalk gives nba person id {twice[0]} more than one id")
+        name_of = pd.Series(pairs["bdl_name"].values, index=bdl_of.values)
+        claimed = set(bdl_of)
+        found = person.isin(bdl_of.index)
+        out.loc[found, "player_id"] = person[found].map(bdl_of)
+        out.loc[found, "rule"] = RULE_CROSSWALK
+        out.loc[found, "name"] = out.loc[found, "player_id"].map(name_of)
+    if history is not None and len(history):
+        folder = history.loc[
+            history["player_id"] < NBA_ID_OFFSET,
+            ["player_id", "player_first_name", "player_last_name"],
+        ].drop_duplicates()
+        folder["name"] = (
+            folder["player_first_name"].fillna("") + " " + folder["player_last_name"].fillna("")
+        ).str.strip()
+        folder["key"] = folder["name"].map(normalize_name)
+        folder = folder[folder["key"] != ""]
+        ids_per_key = folder.groupby("key")["player_id"].nunique()
+        free = (
+            folder[folder["key"].isin(ids_per_key.index[ids_per_key == 1])]
+            .drop_duplicates("key")
+            .loc[lambda f: ~f["player_id"].isin(claimed)]
+            .set_index("key")
+        )
+        last_season = (
+            people["last_season"]
+            if "last_season" in people
+            else pd.Series(float("nan"), index=people.index)
+        )
+        in_universe = last_season.isna() | (last_season >= history["game_season"].min())
+        key = people["name"].map(normalize_name)
+        persons_per_key = person[in_universe].groupby(key[in_universe]).nunique()
+        unique_nba = persons_per_key.index[persons_per_key == 1]
+        candidate = (
+            (out["rule"] == RULE_OFFSET)
+            & in_universe
+            & key.isin(unique_nba)
+            & key.isin(free.index)
+            & (key != "")
+        )
+        reached = key[candidate].map(free["player_id"])
+        matched = reached[~reached.duplicated(keep=False)]
+        out.loc[matched.index, "player_id"] = matched
+        out.loc[matched.index, "rule"] = RULE_NAME
+        out.loc[matched.index, "name"] = key[matched.index].map(free["name"])
+    out["player_id"] = out["player_id"].astype("int64")
+    return out
 
 
 class NbaApiSource(dg.ConfigurableResource):
     """Live stats.nba.com source with ``RawSource``'s interface (``read``, ``has``, ``path``,
-    ``frame``). Player rows carry nba.com ids, so ``frame(PLAYER_ID_CROSSWALK)`` is the identity."""
+    ``frame``). Player rows carry the ids of the history folder ``history_dir`` (module docstring;
+    ``None``: no history, every player is nba person id + 2,000,000,000), and
+    ``frame(PLAYER_ID_CROSSWALK)`` maps each of them back to the nba.com person id."""
 
+    history_dir: str | None = None
     timeout_seconds: float = 30.0
     _read: dict = PrivateAttr(default_factory=dict)
+    _players: list = PrivateAttr(default_factory=list)
 
     def _call(self, endpoint_class: str, **kwargs) -> dict:
         return call(*request(endpoint_class, **kwargs), timeout=self.timeout_seconds)
@@ -341,13 +482,105 @@ class NbaApiSource(dg.ConfigurableResource):
     def has(self, spec: RawFile) -> bool:
         return spec in _ENDPOINT_OF
 
+    def _history(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """(crosswalk, box scores) of the history folder, ``None`` without one; a folder that
+        lacks either file is refused (module docstring)."""
+        if self.history_dir is None:
+            return None
+        folder = RawSource(raw_dir=self.history_dir)
+        for spec in (PLAYER_ID_CROSSWALK, PLAYER_BOXSCORES):
+            if not folder.has(spec):
+                raise RawDataError(
+                    str(folder.path(spec)),
+                    "file not found: the live source keys players on this history folder's ids "
+                    "(player_id_crosswalk.parquet, then unique names in player_boxscores.parquet; "
+                    "data README §5) and without it some players would get ids that do not "
+                    "continue their folder history. Point history_dir (NBA_RAW_DIR) at the "
+                    "folder, or set history_dir=None to key every player as nba person id + "
+                    "2,000,000,000",
+                )
+        box = folder.frame(PLAYER_BOXSCORES)
+        columns = ["player_id", "player_first_name", "player_last_name", "game_season"]
+        return folder.frame(PLAYER_ID_CROSSWALK), box[columns]
+
+    def _listed_players(self) -> pd.DataFrame:
+        """stats.nba.com's player list (``CommonAllPlayers``), fetched once per resource."""
+        if not self._players:
+            season = _season_label(season_of(date.today()))
+            self._players.append(parse_players(self._call("CommonAllPlayers", season=season)))
+        return self._players[0]
+
+    def _keys(self, playing: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``key_players`` over the site's player list, the folder crosswalk's persons and
+        ``playing`` (the persons of the rows being keyed), with the history folder; without one,
+        over ``playing`` (else the list) alone."""
+        history = self._history()
+        if history is None:  # rule 3 for everyone: the list is needed only to name everyone
+            return key_players(self._listed_players() if playing is None else playing)
+        listed = self._listed_players()
+        crosswalk, box = history
+        pairs = crosswalk.dropna(subset=["nba_person_id"])
+        in_crosswalk = pd.DataFrame(
+            {"nba_person_id": pairs["nba_person_id"].astype("int64"), "name": pairs["nba_name"]}
+        )
+        return key_players(pd.concat([listed, in_crosswalk, playing]), crosswalk, box)
+
+    def _with_folder_ids(self, rows: pd.DataFrame, dates: list[date]) -> pd.DataFrame:
+        """Player rows with ``player_id`` turned from the person id into the folder's id; logs
+        how many rows each rule keyed."""
+        playing = pd.DataFrame(
+            {
+                "nba_person_id": rows["player_id"],
+                "name": (
+                    rows["player_first_name"].fillna("") + " " + rows["player_last_name"].fillna("")
+                ).str.strip(),
+            }
+        )
+        keys = self._keys(playing).set_index("nba_person_id")
+        rules = rows["player_id"].map(keys["rule"]).value_counts()
+        days = f"{min(dates)}" + (f" to {max(dates)}" if len(set(dates)) > 1 else "")
+        counts = (
+            f"{rules.get(RULE_CROSSWALK, 0)} through player_id_crosswalk.parquet, "
+            f"{rules.get(RULE_NAME, 0)} by unique name, "
+            f"{rules.get(RULE_OFFSET, 0)} as nba person id + 2,000,000,000"
+        )
+        log = dg.get_dagster_logger()
+        if self.history_dir is None:
+            log.warning(
+                f"player ids of {len(rows)} stats.nba.com rows ({days}): {counts}: no history "
+                "folder (history_dir=None), so these ids continue no folder history"
+            )
+        else:
+            log.info(
+                f"player ids of {len(rows)} stats.nba.com rows ({days}) in the ids of "
+                f"{self.history_dir}: {counts} (the person id is id % 10**8; "
+                "frame(PLAYER_ID_CROSSWALK) maps each id back)"
+            )
+        return rows.assign(player_id=rows["player_id"].map(keys["player_id"]).astype("int64"))
+
     def frame(self, spec: RawFile) -> pd.DataFrame:
+        """``PLAYER_ID_CROSSWALK`` only: every id the live rows can use (the site's player list,
+        every player ever as nba_api asks for it by default, and the folder crosswalk's persons,
+        keyed by ``key_players``) with its person id; ``match`` names the rule."""
         if spec is not PLAYER_ID_CROSSWALK:
             raise ValueError(
                 f"{spec.name} is read per date from stats.nba.com: use read(spec, dates)"
             )
-        payload = self._call("CommonAllPlayers", season=_season_label(season_of(date.today())))
-        return validate(spec, self.path(spec), parse_crosswalk(payload)).frame
+        if self.history_dir is None:
+            dg.get_dagster_logger().warning(
+                "player id crosswalk without a history folder (history_dir=None): every player "
+                "is nba person id + 2,000,000,000"
+            )
+        keys = self._keys()
+        crosswalk = pd.DataFrame(
+            {
+                "bdl_player_id": keys["player_id"],
+                "bdl_name": keys["name"],
+                "nba_person_id": keys["nba_person_id"],
+                "match": keys["rule"],
+            }
+        )
+        return validate(spec, self.path(spec), _typed(crosswalk, spec)).frame
 
     def _games(self, day: date) -> pd.DataFrame:
         text = day.strftime("%m/%d/%Y")
@@ -396,9 +629,10 @@ class NbaApiSource(dg.ConfigurableResource):
         key = (spec.name, tuple(dates))
         if key not in self._read:
             frames = [f for day in dates for f in self._rows(spec, day)]
-            self._read[key] = validate(
-                spec, self.path(spec), _typed(pd.concat(frames) if frames else pd.DataFrame(), spec)
-            )
+            rows = _typed(pd.concat(frames) if frames else pd.DataFrame(), spec)
+            if spec is PLAYER_BOXSCORES and len(rows):
+                rows = self._with_folder_ids(rows, dates)
+            self._read[key] = validate(spec, self.path(spec), rows)
         return self._read[key]
 
     def read(self, spec: RawFile, dates: list[date]) -> pd.DataFrame:
@@ -426,7 +660,8 @@ class NbaApiSource(dg.ConfigurableResource):
 
 
 def nba_api_source() -> NbaApiSource:
-    """The live source (deployments ``live`` and ``production``); without the optional ``nba_api``
+    """The live source (deployments ``live`` and ``production``), keying players on the raw
+    folder's ids (``default_raw_dir()``: ``NBA_RAW_DIR``); without the optional ``nba_api``
     package it fails at once, saying how to install it."""
     _nba_api()
-    return NbaApiSource()
+    return NbaApiSource(history_dir=default_raw_dir())

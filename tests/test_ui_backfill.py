@@ -450,4 +450,9 @@ def test_the_bad_date_is_held_back_alone_below_the_failed_raw_check(backfill):
             if key in HELD
             else {}
         )
+        if key == keys.EXPECTED_ROSTERS:
+            # with one to three earlier games of the range known, more than 10% of the players
+            # who played were not expected: a WARN (non-blocking), on dates after BAD only
+            thin = failed.pop("played_not_expected", [])
+            assert all(d > BAD for d in thin), thin
         assert failed == expected, (key, failed)
