@@ -317,6 +317,82 @@ def test_the_slate_is_graded_against_the_box_scores(graded):
     assert results.loc[void, "error"].isna().all()
 
 
+NEXT = "2023-11-14"  # the morning after the slate: its games published, not played
+MORNING_TICK = f"""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+
+from nba_assets.definitions import RESOURCES, defs
+from nba_assets.partitions import register_game_dates
+
+with dg.DagsterInstance.get() as instance:
+    # what the game_dates sensor does, then the 10:00 tick and the run it requests
+    register_game_dates(instance, RESOURCES["raw_source"].game_dates(date.fromisoformat("{NEXT}")))
+    tick = datetime.fromisoformat("{NEXT}T10:00").replace(tzinfo=ZoneInfo("America/New_York"))
+    [request] = (
+        defs.resolve_schedule_def("morning_slate")
+        .evaluate_tick(
+            dg.build_schedule_context(
+                instance=instance,
+                scheduled_execution_time=tick,
+                repository_def=defs.get_repository_def(),
+            )
+        )
+        .run_requests
+    )
+    result = defs.resolve_job_def("morning_slate").execute_in_process(
+        instance=instance, tags=request.tags, raise_on_error=False
+    )
+    print("tags", sorted(request.tags.items()), "success", result.success)
+"""
+
+
+@pytest.fixture(scope="module")
+def morning(graded):
+    """2023-11-14's games are published; the morning_slate tick of 2023-11-14 runs."""
+    root, _, _ = graded
+    results = frame(root, f"SELECT * FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'")
+    games = pd.concat(
+        [published_schedule(SLATE, "Final"), published_schedule(NEXT, "Scheduled")],
+        ignore_index=True,
+    )
+    games.to_parquet(root / "raw" / "games.parquet", index=False)
+    done = subprocess.run(
+        [sys.executable, "-c", MORNING_TICK],
+        cwd=PROJECT,
+        env=backfill_env(root),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return root, done, results
+
+
+def test_the_morning_tick_grades_last_night_and_predicts_tonight(morning):
+    """One ranged run 2023-11-13..14 as of the 14th: the 13th stays graded as it was (same
+    predictions, same results), the 14th is predicted before its box scores exist."""
+    root, done, results = morning
+    assert "success True" in done.stdout, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"('dagster/asset_partition_range_end', '{NEXT}')" in done.stdout
+    assert f"('dagster/asset_partition_range_start', '{SLATE}')" in done.stdout
+    again = frame(root, f"SELECT * FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'")
+    pd.testing.assert_frame_equal(
+        again.sort_values("player_id", ignore_index=True),
+        results.sort_values("player_id", ignore_index=True),
+    )
+    tonight = frame(
+        root, f"SELECT * FROM nba_ml.player_points_predictions WHERE game_date = '{NEXT}'"
+    )
+    teams = real_frame("team_boxscores.parquet")
+    assert set(tonight["team_abbr"]) == set(
+        teams.loc[teams["game_date"] == NEXT, "team_abbreviation"]
+    )
+    assert tonight.groupby("team_abbr").size().min() >= 8
+    assert (tonight["trained_through"] < pd.Timestamp(NEXT)).all()
+
+
 def test_predictions_without_a_trained_model_are_refused(trained):
     """With the model's materializations wiped, a predictions run fails naming the missing model."""
     root, _, instance = trained
