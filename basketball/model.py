@@ -136,6 +136,9 @@ DEFAULT_PARAMS = {
     "seed": 7,
 }
 DEFAULT_ROUNDS, EARLY_STOPPING_ROUNDS = 1500, 50
+# walk-forward versions trained at once, one XGBoost thread each: on 2 cores two single-threaded
+# trainings take 6.1 s where two two-threaded ones in turn take 7.8 s (same boosters, measured)
+PARALLEL_TRAININGS = 2
 
 
 def train(split: Split, params: dict | None = None, rounds: int = DEFAULT_ROUNDS) -> xgb.Booster:

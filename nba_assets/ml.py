@@ -14,6 +14,8 @@ rebuild writes the stored rows back unchanged), so a later model, a repaired box
 grading run cannot move them. ``prediction_results`` grades them once D's games are final.
 """
 
+import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timezone
 from hashlib import sha256
 from zoneinfo import ZoneInfo
@@ -24,6 +26,7 @@ import pandas as pd
 from asset_checks import thresholds
 from asset_checks.rules import day
 from basketball import grading, model, walk_forward
+from basketball.calendar import season_of
 from nba_assets import contracts, keys, ml_checks
 from nba_assets.common import (
     TABLE_KINDS,
@@ -157,37 +160,20 @@ def points_model(
             f"{', '.join(map(str, sorted(rows['season'].unique()))) or 'no season'})"
         )
     rows, left_out = training_rows(context, rows)
-    season = walk_forward.split(rows, plan[-1], config.valid_share).test_season
-    versions, tested, predicted, last, trained = [], [], [], None, {}
-    for window in plan:
-        try:
-            split = walk_forward.split(rows, window, config.valid_share)
-        except ValueError as exc:
-            context.log.warning(f"walk-forward version {window.cutoff:%Y-%m-%d} skipped: {exc}")
-            continue
-        # a cutoff that adds only bootstrap dates trains on the same rows: the same booster
-        same_rows = (_span(split.train), _span(split.valid), len(split.train), len(split.valid))
-        if same_rows not in trained:
-            trained[same_rows] = model.train(split, config.params(), config.num_boost_round)
-        booster = trained[same_rows]
-        card = _save_version(context, model_store, config, booster, split, window, left_out)
-        versions.append(
-            {
-                "cutoff": card.cutoff,
-                "until": card.predicts_until,
-                "version": card.version,
-                "trained_through": card.valid_dates[1],
-                "train_rows": len(split.train),
-                "best_iteration": booster.best_iteration,
-            }
-        )
-        if split.test_season == season and len(split.test):
-            rows_ = model.evaluation_rows(split.test)
-            tested.append(rows_)
-            predicted.append(model.predict(booster, rows_))
-        last = (booster, split)
-    test = pd.concat(tested) if tested else model.evaluation_rows(last[1].test)
-    values = pd.concat(predicted) if predicted else model.predict(last[0], test)
+    trained = _walk_forward(context, config, model_store, rows, plan, left_out)
+    if not trained:
+        raise UpstreamCheckFailed("model not trained: too little history before every cutoff")
+    versions = [record for record, _, _ in trained]
+    season = season_of(plan[-1].cutoff.date())
+    tested = [
+        (model.evaluation_rows(split.test), booster)
+        for _, booster, split in trained
+        if split.test_season == season and len(split.test)
+    ]
+    tested = [(r, model.predict(b, r)) for r, b in tested]
+    last = trained[-1][1:]
+    test = pd.concat([r for r, _ in tested]) if tested else model.evaluation_rows(last[1].test)
+    values = pd.concat([v for _, v in tested]) if tested else model.predict(last[0], test)
     evaluation = model.evaluate_predictions(test, values, season)
     booster, split = last
     train_mae = model.scores(
@@ -235,6 +221,78 @@ def points_model(
     yield from ml_checks.model_results(context, versions, evaluation, train_mae)
 
 
+def _walk_forward(context, config, model_store, rows, plan, left_out) -> list[tuple]:
+    """(record, booster, split) per version of ``plan``: trained, or reused from the latest
+    materialization when it trained on the same rows with the same settings."""
+    splits = []
+    for window in plan:
+        try:
+            splits.append((window, walk_forward.split(rows, window, config.valid_share)))
+        except ValueError as exc:
+            context.log.warning(f"walk-forward version {window.cutoff:%Y-%m-%d} skipped: {exc}")
+    settings = sha256(
+        json.dumps({**config.params(), "rounds": config.num_boost_round}).encode()
+    ).hexdigest()[:10]
+    kept = _earlier_versions(context, settings)
+    boosters = {
+        _rows_of(s): model.load_booster(model_store.read(kept[_rows_of(s)], "booster.json"))
+        for _, s in splits
+        if _rows_of(s) in kept
+    }
+    boosters.update(_train_distinct(config, [s for _, s in splits if _rows_of(s) not in boosters]))
+    out = []
+    for window, split in splits:
+        booster = boosters[_rows_of(split)]
+        card = _save_version(context, model_store, config, booster, split, window, left_out)
+        record = {
+            "cutoff": card.cutoff,
+            "until": card.predicts_until,
+            "version": card.version,
+            "trained_through": card.valid_dates[1],
+            "train_rows": len(split.train),
+            "best_iteration": booster.best_iteration,
+            "trained_on": _rows_of(split),
+            "settings": settings,
+            "reused": _rows_of(split) in kept,
+        }
+        out.append((record, booster, split))
+    return out
+
+
+def _earlier_versions(context, settings: str) -> dict[str, str]:
+    """The versions of the latest materialization trained with the same settings, by what they
+    trained on: a weekly retrain trains only the new Monday's version and reuses the others
+    (their predictions were made by them)."""
+    event = context.instance.get_latest_materialization_event(keys.POINTS_MODEL)
+    records = event.asset_materialization.metadata.get("walk_forward") if event else None
+    return {
+        r["trained_on"]: r["version"]
+        for r in (records.value if records else [])
+        if r.get("settings") == settings and "trained_on" in r
+    }
+
+
+def _rows_of(split: model.Split) -> str:
+    """What a version trains on, in words. A cutoff that adds only bootstrap dates (never
+    trained on) has the same rows as the one before it, hence the same booster."""
+    (t0, t1), (v0, v1) = _span(split.train), _span(split.valid)
+    return f"train {t0}..{t1} ({len(split.train)} rows), valid {v0}..{v1} ({len(split.valid)})"
+
+
+def _train_distinct(config: PointsModelConfig, splits: list[model.Split]) -> dict:
+    """One booster per distinct training set, ``model.PARALLEL_TRAININGS`` at a time with one
+    XGBoost thread each (XGBoost releases the GIL; the boosters equal those of one training at a
+    time with two threads), the largest first so the two threads finish together."""
+    distinct = {_rows_of(s): s for s in splits}
+    order = sorted(distinct, key=lambda k: -len(distinct[k].train))
+    params = {**config.params(), "nthread": 1}
+    with ThreadPoolExecutor(model.PARALLEL_TRAININGS) as pool:
+        trained = pool.map(
+            lambda k: model.train(distinct[k], params, config.num_boost_round), order
+        )
+        return dict(zip(order, trained, strict=True))
+
+
 def _save_version(context, model_store, config, booster, split, window, left_out):
     """Store one walk-forward version (booster and card); its id is its cutoff and the booster's
     hash, so the same data and settings give the same id."""
@@ -255,6 +313,10 @@ def _save_version(context, model_store, config, booster, split, window, left_out
         },
         dates_left_out=left_out,
     )
+    if model_store.has(card.version, "model_card.json"):  # trained before: its card as it was
+        stored = model_store.read(card.version, "model_card.json")
+        model_store.save(card.version, {"booster.json": blob, "model_card.json": stored})
+        return model.ModelCard(**json.loads(stored))
     location = model_store.save(
         card.version, {"booster.json": blob, "model_card.json": card.to_json()}
     )

@@ -109,6 +109,9 @@ class ModelStore(dg.ConfigurableResource):
         files.put(LATEST, json.dumps({"version": version}).encode())
         return files.uri(version)
 
+    def has(self, version: str, name: str) -> bool:
+        return self.files().get(f"{version}/{name}") is not None
+
     def read(self, version: str, name: str) -> bytes:
         data = self.files().get(f"{version}/{name}")
         if data is None:

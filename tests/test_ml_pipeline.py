@@ -393,6 +393,38 @@ def test_the_morning_tick_grades_last_night_and_predicts_tonight(morning):
     assert (tonight["trained_through"] < pd.Timestamp(NEXT)).all()
 
 
+def test_a_retrain_on_the_same_rows_reuses_every_version(morning):
+    """The weekly retrain trains only versions whose rows changed: run again on the same rows
+    and settings, every version is reused (same ids), and nothing in the store is rewritten."""
+    root, _, _ = morning
+    with dg.DagsterInstance.from_config(str(root / "home")) as instance:
+        before = (
+            instance.get_latest_materialization_event(keys.POINTS_MODEL)
+            .asset_materialization.metadata["walk_forward"]
+            .value
+        )
+    cards = {p: p.read_bytes() for p in (root / "models").glob("*/model_card.json")}
+    done = subprocess.run(
+        [sys.executable, "-m", "dagster", "job", "execute", "-m", "nba_assets.definitions"]
+        + ["-j", "train_points_model", "--tags", json.dumps({"nba/as_of": SLATE})],
+        cwd=PROJECT,
+        env=backfill_env(root),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    with dg.DagsterInstance.from_config(str(root / "home")) as instance:
+        after = (
+            instance.get_latest_materialization_event(keys.POINTS_MODEL)
+            .asset_materialization.metadata["walk_forward"]
+            .value
+        )
+    assert [v["version"] for v in after] == [v["version"] for v in before]
+    assert all(v["reused"] for v in after)
+    assert {p: p.read_bytes() for p in (root / "models").glob("*/model_card.json")} == cards
+
+
 def test_predictions_without_a_trained_model_are_refused(trained):
     """With the model's materializations wiped, a predictions run fails naming the missing model."""
     root, _, instance = trained
