@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -261,21 +262,47 @@ def ui_status(instance: dg.DagsterInstance, check: dg.AssetCheckKey) -> dict[str
 HISTORY_START, HISTORY_LAST = "2023-10-05", "2023-11-20"
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=4)
+def summaries(
+    first: str = "0001-01-01", last: str = "9999-12-31", published: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(player_game_summary, team_offense_game_summary, schedule) built by the pure builders
+    from the real folder's dates ``first``..``last``; ``published``: the schedule has the
+    published games not final yet (``games.parquet``) too."""
+    source = RawSource(raw_dir=default_raw_dir())
+    days = [d for d in source.game_dates() if first <= d.isoformat() <= last]
+    teams_raw = source.read(files.TEAM_BOXSCORES, days)
+    schedule = build_schedule(teams_raw, source.read(files.GAMES, days) if published else None)
+    team = build_team_offense(teams_raw, schedule)
+    with warnings.catch_warnings():  # pandas' concat of empty frames, on dates without shots
+        warnings.simplefilter("ignore", FutureWarning)
+        players, _ = build_player_game_summary(
+            source.read(files.PLAYER_BOXSCORES, days),
+            team,
+            source.read(files.SHOTS, days),
+            source.frame(files.PLAYER_ID_CROSSWALK),
+        )
+    return players, team, schedule
+
+
+def tick(schedule: str, when, instance=None) -> list[dg.RunRequest]:
+    """The run requests of the location's ``schedule`` ticking at ``when``."""
+    return (
+        defs.resolve_schedule_def(schedule)
+        .evaluate_tick(
+            dg.build_schedule_context(
+                scheduled_execution_time=when,
+                instance=instance,
+                repository_def=defs.get_repository_def(),
+            )
+        )
+        .run_requests
+    )
+
+
 def history() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(player_game_summary, team_offense_game_summary, schedule) for 2023-10-05..2023-11-20."""
-    source = RawSource(raw_dir=default_raw_dir())
-    days = [d for d in source.game_dates() if HISTORY_START <= d.isoformat() <= HISTORY_LAST]
-    teams_raw = source.read(files.TEAM_BOXSCORES, days)
-    schedule = build_schedule(teams_raw)
-    team = build_team_offense(teams_raw, schedule)
-    players, _ = build_player_game_summary(
-        source.read(files.PLAYER_BOXSCORES, days),
-        team,
-        source.read(files.SHOTS, days),
-        source.frame(files.PLAYER_ID_CROSSWALK),
-    )
-    return players, team, schedule
+    return summaries(HISTORY_START, HISTORY_LAST)
 
 
 def box_score_population(players: pd.DataFrame, dates) -> pd.DataFrame:

@@ -319,29 +319,22 @@ def test_the_slate_is_graded_against_the_box_scores(graded):
 
 NEXT = "2023-11-14"  # the morning after the slate: its games published, not played
 MORNING_TICK = f"""
+import sys
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+sys.path.insert(0, "tests")
+from helpers import tick
 from nba_assets.definitions import RESOURCES, defs
 from nba_assets.partitions import register_game_dates
 
 with dg.DagsterInstance.get() as instance:
     # what the game_dates sensor does, then the 10:00 tick and the run it requests
     register_game_dates(instance, RESOURCES["raw_source"].game_dates(date.fromisoformat("{NEXT}")))
-    tick = datetime.fromisoformat("{NEXT}T10:00").replace(tzinfo=ZoneInfo("America/New_York"))
-    [request] = (
-        defs.resolve_schedule_def("morning_slate")
-        .evaluate_tick(
-            dg.build_schedule_context(
-                instance=instance,
-                scheduled_execution_time=tick,
-                repository_def=defs.get_repository_def(),
-            )
-        )
-        .run_requests
-    )
+    when = datetime.fromisoformat("{NEXT}T10:00").replace(tzinfo=ZoneInfo("America/New_York"))
+    [request] = tick("morning_slate", when, instance)
     result = defs.resolve_job_def("morning_slate").execute_in_process(
         instance=instance, tags=request.tags, raise_on_error=False
     )

@@ -4,19 +4,12 @@ on D, from box scores before D only. Expected sets are rebuilt here by filtering
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import warnings
-
 import pandas as pd
 import pytest
 
 from basketball import rosters
-from basketball.tables import build_player_game_summary, build_schedule, build_team_offense
-from resources import raw_source as files
-from resources.raw_source import RawSource, default_raw_dir
 
-from helpers import history
+from helpers import history, summaries
 
 
 @pytest.fixture(scope="module")
@@ -162,22 +155,9 @@ def test_played_not_expected_by_hand_on_one_date(season_2023):
     assert 0 < len(extra) < 0.2 * len(played)
 
 
-@functools.cache
 def late_history() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(player_game_summary, schedule with the published games) from the 2025 playoffs on."""
-    source = RawSource(raw_dir=default_raw_dir())
-    days = [d for d in source.game_dates() if d >= dt.date(2025, 4, 19)]
-    team_raw = source.read(files.TEAM_BOXSCORES, days)
-    schedule = build_schedule(team_raw, source.read(files.GAMES, days))
-    team = build_team_offense(team_raw, schedule)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        players, _ = build_player_game_summary(
-            source.read(files.PLAYER_BOXSCORES, days),
-            team,
-            source.read(files.SHOTS, days),
-            source.frame(files.PLAYER_ID_CROSSWALK),
-        )
+    players, _, schedule = summaries("2025-04-19", published=True)
     return players, schedule
 
 

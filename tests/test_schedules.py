@@ -15,25 +15,11 @@ from nba_assets.definitions import defs
 from nba_assets.partitions import AS_OF_TAG, RANGE_END, RANGE_START, register_game_dates
 from resources import raw_source as files
 
-from helpers import REAL_DATES
+from helpers import REAL_DATES, tick
 
 ET = ZoneInfo("America/New_York")
 LAST = REAL_DATES[-1]
 RAW = [keys.PLAYER_BOXSCORES, keys.TEAM_BOXSCORES, keys.SHOTS, keys.SCHEDULE]
-
-
-def tick(schedule: str, when: datetime, instance=None) -> list[dg.RunRequest]:
-    return (
-        defs.resolve_schedule_def(schedule)
-        .evaluate_tick(
-            dg.build_schedule_context(
-                scheduled_execution_time=when,
-                instance=instance,
-                repository_def=defs.get_repository_def(),
-            )
-        )
-        .run_requests
-    )
 
 
 def test_the_morning_slate_grades_last_night_and_predicts_tonight_in_one_ranged_run(instance):

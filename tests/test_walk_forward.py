@@ -5,16 +5,14 @@ cutoffs are the data README's opening nights and the calendar's Mondays."""
 from __future__ import annotations
 
 import functools
-import warnings
 
 import pandas as pd
 import pytest
 
 from basketball import rolling, walk_forward
 from basketball.calendar import season_starts
-from basketball.tables import build_player_game_summary, build_schedule, build_team_offense
-from resources import raw_source as files
-from resources.raw_source import RawSource, default_raw_dir
+
+from helpers import summaries
 
 T = pd.Timestamp
 # the README's first date of each season (2021-22 .. 2025-26)
@@ -32,18 +30,7 @@ AS_OF = "2025-11-10"  # the morning after the bundle's last date (a Monday)
 def real_rows() -> pd.DataFrame:
     """Every real player_game_summary row, flagged ``is_bootstrap`` like the feature rows: the
     columns ``walk_forward`` reads."""
-    source = RawSource(raw_dir=default_raw_dir())
-    days = source.game_dates()
-    team_raw = source.read(files.TEAM_BOXSCORES, days)
-    team = build_team_offense(team_raw, build_schedule(team_raw))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        players, _ = build_player_game_summary(
-            source.read(files.PLAYER_BOXSCORES, days),
-            team,
-            source.read(files.SHOTS, days),
-            source.frame(files.PLAYER_ID_CROSSWALK),
-        )
+    players, _, _ = summaries()
     flag = rolling.is_bootstrap(players["game_date"], players["season"], season_starts(players))
     return players.assign(is_bootstrap=flag)
 
