@@ -148,6 +148,38 @@ def schedule_features(
     return out
 
 
+def missing_teammates(pt: pd.DataFrame, lookback_days: int) -> pd.DataFrame:
+    """Per team game G (team_abbr, season, game_date): the teammates who played for the team in
+    the ``lookback_days`` before G and not at G -- the sums of their points and minutes per game
+    as of their latest game in that window (``miss_ppg``, ``miss_mpg``), their count
+    (``miss_n``) -- and the whole window's points per game (``roster_ppg``). ``pt``: one row per
+    played game with ``ppg_after`` / ``mpg_after``. A game with nobody in its window has no row.
+
+    Each appearance is paired with the team's next games (at most one a day, so at most
+    ``lookback_days`` of them fall in the window) instead of looping over every team game."""
+    team = ["team_abbr", "season"]
+    games = pt[[*team, "game_date"]].drop_duplicates().sort_values([*team, "game_date"])
+    games["idx"] = games.groupby(team).cumcount()
+    a = pt.merge(games, on=[*team, "game_date"])
+    later = a.loc[a.index.repeat(lookback_days)].reset_index(drop=True)
+    later["idx"] = later["idx"] + np.tile(np.arange(1, lookback_days + 1), len(a))
+    cand = later.merge(games.rename(columns={"game_date": "at"}), on=[*team, "idx"])
+    cand = cand[cand["at"] - cand["game_date"] <= pd.Timedelta(days=lookback_days)]
+    cand = cand.sort_values([*team, "at", "game_date", "player_id"]).drop_duplicates(
+        [*team, "at", "player_id"], keep="last"
+    )  # each teammate's latest game of the window, in (date, player) order as the sums add
+    here = pt[[*team, "game_date", "player_id"]].rename(columns={"game_date": "at"})
+    cand = cand.merge(here.assign(_here=True), on=[*team, "at", "player_id"], how="left")
+    by = [*team, "at"]
+    out = cand.groupby(by, sort=False)["ppg_after"].sum().rename("roster_ppg").to_frame()
+    miss = cand[cand["_here"].isna()].groupby(by, sort=False)
+    out["miss_ppg"] = miss["ppg_after"].sum().reindex(out.index, fill_value=0.0)
+    out["miss_mpg"] = miss["mpg_after"].sum().reindex(out.index, fill_value=0.0)
+    out["miss_n"] = miss.size().reindex(out.index, fill_value=0).astype("int64")
+    cols = ["team_abbr", "season", "game_date", "miss_ppg", "miss_mpg", "roster_ppg", "miss_n"]
+    return out.reset_index().rename(columns={"at": "game_date"})[cols]
+
+
 def teammate_absence_features(
     players: pd.DataFrame, keys: pd.DataFrame, lookback_days: int = 20
 ) -> pd.DataFrame:
@@ -165,45 +197,7 @@ def teammate_absence_features(
     p["ppg_after"] = g["points"].cumsum() / (g.cumcount() + 1)
     p["mpg_after"] = g["minutes_played"].cumsum() / (g.cumcount() + 1)
     pt = p[["team_abbr", "season", "player_id", "game_date", "ppg_after", "mpg_after"]]
-    res = []
-    for (team, season), hist in pt.groupby(["team_abbr", "season"], sort=False):
-        hist = hist.sort_values(
-            ["game_date", "player_id"]
-        )  # unique: the sums below add in a fixed order
-        dates = np.sort(hist["game_date"].unique())
-        for gd in dates:
-            prior = hist[
-                (hist["game_date"] < gd)
-                & (hist["game_date"] >= gd - pd.Timedelta(days=lookback_days))
-            ]
-            if prior.empty:
-                continue
-            latest = prior.drop_duplicates("player_id", keep="last")
-            played_g = hist.loc[hist["game_date"] == gd, "player_id"]
-            miss = latest[~latest["player_id"].isin(played_g)]
-            res.append(
-                (
-                    team,
-                    season,
-                    gd,
-                    float(miss["ppg_after"].sum()),
-                    float(miss["mpg_after"].sum()),
-                    float(latest["ppg_after"].sum()),
-                    len(miss),
-                )
-            )
-    tm = pd.DataFrame(
-        res,
-        columns=[
-            "team_abbr",
-            "season",
-            "game_date",
-            "miss_ppg",
-            "miss_mpg",
-            "roster_ppg",
-            "miss_n",
-        ],
-    )
+    tm = missing_teammates(pt, lookback_days)
     tm = tm.sort_values(["team_abbr", "season", "game_date"]).reset_index(drop=True)
     tm["miss_ppg_l3"] = windows.grouped(
         tm.groupby(["team_abbr", "season"], sort=False), "miss_ppg", 3
