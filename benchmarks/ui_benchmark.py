@@ -1,23 +1,18 @@
-"""How fast the Dagster UI shows statuses on a built instance: a benchmark, not a test.
+"""How fast the Dagster UI shows statuses on a built instance (a benchmark, not a test).
 
-Starts ``dagster-webserver`` (no daemon: the pages are read-only) on 127.0.0.1 and a free port
-against DAGSTER_HOME (``--home``, else $DAGSTER_HOME, else the project's ``dagster_home/``; the
-code location reads NBA_DUCKDB_PATH, NBA_MODEL_DIR and NBA_RAW_DIR as usual) and waits until
-the code location is loaded. Then headless Chromium times each page from navigation until its
-statuses are rendered, not just the shell: the global asset lineage, the catalog, an asset's
-overview, its Checks tab, a Partitions tab and the overview's per-partition metadata Plots.
-Each page runs twice: cold (its first visit since the server started; the app's JavaScript is
-loaded once before) and warm. Prints a table with the slowest GraphQL request of each cold
-visit; screenshots, ``results.json`` and the server log go to ``artifacts/ui_benchmark/``. The
-server and every process it started are stopped at the end, also on Ctrl-C or SIGTERM.
+Starts ``dagster-webserver`` (no daemon: the pages only read) on 127.0.0.1 and a free port against
+DAGSTER_HOME (``--home``, else $DAGSTER_HOME, else the project's ``dagster_home/``; NBA_DUCKDB_PATH,
+NBA_MODEL_DIR, NBA_RAW_DIR are read as usual), waits for the code location, then times in headless
+Chromium, from navigation until the statuses are rendered (not just the shell), the global asset
+lineage, the catalog, an asset's overview, Checks tab, Partitions tab and metadata Plots: each page
+cold (its first visit since the server started), then warm. Prints a table; screenshots,
+results.json and the server log go to artifacts/ui_benchmark/. Stops the server and all it
+started, also on Ctrl-C or SIGTERM. The webserver writes to DAGSTER_HOME (SQLite WAL files, logs,
+the intro flag): point it at a copy (``cp -a``) of an instance that must stay untouched.
 
-The webserver writes to DAGSTER_HOME (SQLite WAL files, logs, the "seen the intro" flag):
-``--copy`` runs against a temporary copy of the instance, the warehouse and the model folder.
+    .venv/bin/python benchmarks/ui_benchmark.py [--home DIR] [--timeout S]
 
-    .venv/bin/python benchmarks/ui_benchmark.py [--home DIR] [--copy] [--timeout S]
-
-Needs chromium + chromedriver (CHROME_BIN / CHROMEDRIVER override) and selenium
-(``.venv/bin/pip install -e ".[e2e]"``).
+Needs chromium, chromedriver (or CHROME_BIN, CHROMEDRIVER) and selenium (pip install -e ".[e2e]").
 """
 
 from __future__ import annotations
@@ -31,22 +26,26 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 import uuid
+from contextlib import suppress
 from pathlib import Path
+from typing import IO
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "artifacts" / "ui_benchmark"
 MARKER = "NBA_UI_BENCHMARK_TOKEN"  # set on the webserver, inherited by the code server it starts
 ASSET = "nba_analytics/player_game_summary"
-PARTITIONS_OF = "nba_ml/prediction_results"  # the asset whose Partitions tab is timed
+PARTITIONS_TAB = "/assets/nba_ml/prediction_results?view=partitions"
 GROUPS = ("nba_raw", "nba_analytics", "nba_precompute", "nba_ml")
 CHECK_STATUS = "Succeeded|Failed|Skipped|In progress|Not evaluated"  # the Checks tab's list
 PLOTS_BUTTON = "//button[normalize-space(.)='Plots']"  # overview > Metadata > Table | Plots
-CHECKS_QUERY = """query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) {
-    ... on AssetNode { assetChecksOrError { ... on AssetChecks { checks { name } } } } } }"""
+LOCATIONS_QUERY = """{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus
+    locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+COUNTS_QUERY = """query($key: AssetKeyInput!) { assetNodes { isPartitioned } assetNodeOrError(
+    assetKey: $key) { ... on AssetNode { assetChecksOrError { ... on AssetChecks { checks { name }
+    } } } } }"""
 # Restores default SIGINT/SIGTERM (ignored when started from a background job), then execs.
 WRAPPER = (
     "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
@@ -60,6 +59,10 @@ PLOT_PIXELS_JS = """return [...document.querySelectorAll('canvas')].map(c => {
   for (let i = 0; i < d.length; i += 4)
     if (d[i + 3] > 200 && d[i + 2] > 170 && d[i] < 150 && d[i + 1] < 130) n++;
   return n; });"""
+# The page's slowest GraphQL request, from the browser's resource timings (URLs end in ?op=Name).
+SLOWEST_GRAPHQL_JS = """const r = performance.getEntriesByType('resource')
+  .filter(e => e.name.includes('/graphql')).sort((a, b) => b.duration - a.duration)[0];
+  return r ? `${r.name.split('op=')[1]} ${(r.duration / 1000).toFixed(2)} s` : '-';"""
 
 
 def gql(url: str, query: str, variables: dict | None = None, timeout: float = 60) -> dict:
@@ -72,65 +75,50 @@ def gql(url: str, query: str, variables: dict | None = None, timeout: float = 60
     return payload["data"]
 
 
-def interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")  # SIGTERM runs the finally that stops it all
-
-
 def marked_pids(token: str) -> list[int]:
     """Live processes whose environment holds MARKER=token: everything this script started."""
     needle, found = f"{MARKER}={token}".encode(), []
     for entry in Path("/proc").iterdir():
-        try:
+        with suppress(OSError):
             if entry.name.isdigit() and int(entry.name) != os.getpid():
                 state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
                 if state not in "ZX" and needle in (entry / "environ").read_bytes().split(b"\0"):
                     found.append(int(entry.name))
-        except OSError:
-            continue
     return found
 
 
 def stop(process: subprocess.Popen, token: str) -> None:
     """SIGTERM the server's process group, then SIGKILL it, then kill marked stragglers."""
-    for sig, seconds in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
-        try:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with suppress(ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(process.pid, sig)  # the server leads its own session: pgid == pid
-            process.wait(timeout=seconds)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            pass
+            process.wait(timeout=30)
         deadline = time.monotonic() + 10
-        while marked_pids(token) and time.monotonic() < deadline:
+        while marked_pids(token) and time.monotonic() < deadline:  # children shutting down
             time.sleep(0.3)
     deadline = time.monotonic() + 15
-    while (left := marked_pids(token)) and time.monotonic() < deadline:
+    while (left := marked_pids(token)) and time.monotonic() < deadline:  # left the group
         for pid in left:
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         time.sleep(0.2)
     if left := marked_pids(token):
         print(f"WARNING: processes still running after teardown: {left}", file=sys.stderr)
 
 
 def wait_until_loaded(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
-    query = """{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus
-        locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+    """Until every code location is LOADED; a load error or a dead server stops the script."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"dagster-webserver exited ({process.returncode}), see its log")
-        try:
-            for entry in gql(url, query, timeout=10)["workspaceOrError"]["locationEntries"]:
-                loaded = entry["locationOrLoadError"] or {}
-                if loaded.get("__typename") == "PythonError":
-                    raise SystemExit(f"code location {entry['name']}: {loaded['message']}")
-                if entry["loadStatus"] == "LOADED" and loaded["__typename"] == "RepositoryLocation":
-                    return
-        except OSError:
-            pass
+    while time.monotonic() < deadline and process.poll() is None:
+        with suppress(OSError):  # not listening yet
+            entries = gql(url, LOCATIONS_QUERY, timeout=10)["workspaceOrError"]["locationEntries"]
+            for entry in entries:
+                if (entry["locationOrLoadError"] or {}).get("__typename") == "PythonError":
+                    raise SystemExit(f"{entry['name']}: {entry['locationOrLoadError']['message']}")
+            if entries and all(entry["loadStatus"] == "LOADED" for entry in entries):
+                return
         time.sleep(1)
-    raise SystemExit(f"code location not loaded after {timeout:.0f} s")
+    raise SystemExit(f"code location not loaded (server exit code {process.poll()}): see its log")
 
 
 def browser():
@@ -142,27 +130,10 @@ def browser():
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
         options.add_argument(arg)
     options.add_argument("--window-size=1920,1500")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # GraphQL timings
     driver_path = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(60)
     return driver
-
-
-def slowest_graphql(driver) -> str:
-    """The slowest /graphql request since the last call (reading drains the browser's log)."""
-    started, took = {}, {}
-    for entry in driver.get_log("performance"):
-        msg = json.loads(entry["message"])["message"]
-        params = msg["params"]
-        if msg["method"] == "Network.requestWillBeSent" and "/graphql" in params["request"]["url"]:
-            started[params["requestId"]] = (params["request"]["url"], params["timestamp"])
-        elif msg["method"] == "Network.loadingFinished" and params["requestId"] in started:
-            url, t0 = started[params["requestId"]]
-            op = url.partition("op=")[2] or "?"
-            took[op] = max(took.get(op, 0.0), params["timestamp"] - t0)
-    seconds, op = max(((t, op) for op, t in took.items()), default=(0.0, "-"))
-    return f"{op} {seconds:.2f} s"
 
 
 def pages(n_assets: int, n_partitioned: int, checks: list[str]) -> list[tuple]:
@@ -211,12 +182,7 @@ def pages(n_assets: int, n_partitioned: int, checks: list[str]) -> list[tuple]:
         ("catalog", "/assets", catalog, f"'N partitions' on {n_partitioned} rows, no Loading"),
         ("overview", f"/assets/{ASSET}", overview, "latest materialization + check counts"),
         ("checks tab", f"/assets/{ASSET}?view=checks", checks_tab, f"{len(checks)} check statuses"),
-        (
-            "partitions tab",
-            f"/assets/{PARTITIONS_OF}?view=partitions",
-            partitions,
-            "counts sum to N",
-        ),
+        ("partitions tab", PARTITIONS_TAB, partitions, "health bar: counts sum to N selected"),
         ("plots", f"/assets/{ASSET}", plots, "Metadata > Plots clicked: a plot with points"),
     ]
 
@@ -228,7 +194,6 @@ def measure(driver, url: str, page: tuple, run: str, timeout: float) -> dict:
 
     name, path, ready, what = page
     driver.get("about:blank")
-    driver.get_log("performance")  # drain
     started, seconds = time.monotonic(), None
     driver.get(url + path)
     while seconds is None and time.monotonic() - started < timeout:
@@ -239,7 +204,7 @@ def measure(driver, url: str, page: tuple, run: str, timeout: float) -> dict:
             pass
         time.sleep(0.1)
     result = {"run": run, "page": name, "seconds": seconds, "waited_for": what}
-    result["slowest_graphql"] = slowest_graphql(driver)
+    result["slowest_graphql"] = driver.execute_script(SLOWEST_GRAPHQL_JS)
     time.sleep(1)  # the plots animate in: let them finish before the pixel count and screenshot
     if name == "plots":
         result["plot_pixels"] = driver.execute_script(PLOT_PIXELS_JS)
@@ -247,60 +212,49 @@ def measure(driver, url: str, page: tuple, run: str, timeout: float) -> dict:
     return result
 
 
-def copy_instance(home: Path, scratch: Path) -> Path:
-    """home, the warehouse and the model folder into scratch; the environment points there."""
-    sys.path.insert(0, str(PROJECT))
-    from resources.model_store import default_model_dir
-    from resources.warehouse import default_duckdb_path
-
-    shutil.copytree(home, scratch / "home")
-    sources = {"NBA_DUCKDB_PATH": default_duckdb_path(), "NBA_MODEL_DIR": default_model_dir()}
-    for var, source in sources.items():
-        target = scratch / Path(source).name
-        if Path(source).is_dir():
-            shutil.copytree(source, target)
-        elif Path(source).exists():
-            shutil.copy2(source, target)
-        os.environ[var] = str(target)
-    return scratch / "home"
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default_home = Path(os.environ.get("DAGSTER_HOME") or PROJECT / "dagster_home")
-    parser.add_argument("--home", type=Path, default=default_home, help="DAGSTER_HOME")
-    parser.add_argument("--copy", action="store_true", help="run against a temporary copy")
-    parser.add_argument("--timeout", type=float, default=120, help="seconds per page")
-    args = parser.parse_args()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):
-        old.unlink()
-    signal.signal(signal.SIGTERM, interrupt)
-    scratch = Path(tempfile.mkdtemp(prefix="nba-ui-bench-")) if args.copy else None
-    home = copy_instance(args.home.resolve(), scratch) if scratch else args.home.resolve()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port, token = s.getsockname()[1], uuid.uuid4().hex
-    url = f"http://127.0.0.1:{port}"
+def start_webserver(home: Path) -> tuple[subprocess.Popen, str, str, IO]:
+    """dagster-webserver in its own session, every process marked; (process, url, token, log)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port, token = sock.getsockname()[1], uuid.uuid4().hex
     env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONUNBUFFERED": "1", MARKER: token}
     webserver = str(Path(sys.executable).parent / "dagster-webserver")
     command = [webserver, "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)]
     log = open(ARTIFACTS / "webserver.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-c", WRAPPER, *command],
-        **dict(cwd=PROJECT, env=env, stdin=subprocess.DEVNULL, start_new_session=True),
-        **dict(stdout=log, stderr=subprocess.STDOUT),
+        cwd=PROJECT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
+    return process, f"http://127.0.0.1:{port}", token, log
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    default_home = Path(os.environ.get("DAGSTER_HOME") or PROJECT / "dagster_home")
+    parser.add_argument("--home", type=Path, default=default_home, help="DAGSTER_HOME")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds per page")
+    args = parser.parse_args()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # the finally below stops it all
+    home = args.home.resolve()
+    process, url, token, log = start_webserver(home)
     driver, results = None, []
     try:
         started = time.monotonic()
         wait_until_loaded(url, process)
         print(f"{home}: code location loaded after {time.monotonic() - started:.0f} s ({url})")
         gql(url, "mutation { setNuxSeen }")  # no "Join the Dagster community" modal
-        nodes = gql(url, "{ assetNodes { isPartitioned } }")["assetNodes"]
-        checks = gql(url, CHECKS_QUERY, {"key": {"path": ASSET.split("/")}})["assetNodeOrError"]
-        checks = [c["name"] for c in checks["assetChecksOrError"]["checks"]]
-        todo = pages(len(nodes), sum(n["isPartitioned"] for n in nodes), checks)
+        data = gql(url, COUNTS_QUERY, {"key": {"path": ASSET.split("/")}})
+        checks = [c["name"] for c in data["assetNodeOrError"]["assetChecksOrError"]["checks"]]
+        partitioned = [node["isPartitioned"] for node in data["assetNodes"]]
+        todo = pages(len(partitioned), sum(partitioned), checks)
         driver = browser()
         driver.get(f"{url}/locations")  # loads the app's JavaScript once, before the cold runs
         time.sleep(3)
@@ -313,8 +267,6 @@ def main() -> None:
             driver.quit()
         stop(process, token)
         log.close()
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
     (ARTIFACTS / "results.json").write_text(json.dumps(results, indent=1))
     by = {(r["run"], r["page"]): r for r in results}
     print(f"\n{'page':15} {'cold s':>7} {'warm s':>7}  {'slowest GraphQL (cold)':33} waited for")

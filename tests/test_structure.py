@@ -113,3 +113,22 @@ def test_every_module_imports_without_a_raw_folder(tmp_path):
         )
         assert done.returncode == 0, f"NBA_RAW_DIR={raw}: {done.stderr[-2000:]}"
     assert not (tmp_path / "shared").exists() and len(names) > 40
+    # the code location itself loads and validates on an empty raw folder
+    (tmp_path / "empty").mkdir()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dagster",
+            "definitions",
+            "validate",
+            "-m",
+            "nba_assets.definitions",
+        ],
+        cwd=project,
+        env={**env, "NBA_RAW_DIR": str(tmp_path / "empty")},
+        capture_output=True,
+        text=True,
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 0 and "Validation successful" in out, out[-2000:]
