@@ -13,9 +13,13 @@ folder holds four real game dates, a headless Chromium:
 4. opens ``player_game_summary``'s Checks tab: every check is listed as Succeeded, the
    execution history of ``coverage`` has a Passed row for each date, the Partitions tab counts
    4 passed; GraphQL confirms one recorded execution per check and per date on all six assets
-   (blocking checks passed), each naming the materialization it checked.
+   (blocking checks passed), each naming the materialization it checked;
+5. opens ``player_game_summary``'s overview and switches its Metadata section to *Plots*
+   (by partition): every numeric metadata entry of the materializations (GraphQL) has a plot
+   whose x axis names the four dates, with one point per date carrying that date's value, drawn
+   on the canvas (``dagster/partition_row_count`` among them).
 
-Screenshots: ``artifacts/e2e/01_asset_graph.png`` … ``06_check_partitions.png``.
+Screenshots: ``artifacts/e2e/01_asset_graph.png`` … ``07_metadata_plots.png``.
 Run: ``make e2e`` or ``.venv/bin/python -m pytest -q tests/e2e -p no:cacheprovider``.
 """
 
@@ -38,6 +42,48 @@ ASSETS = [
 ]
 BACKFILL_TIMEOUT = 180.0
 RUNNING = {"REQUESTED", "CANCELING", "FAILING"}
+PLOTTED = ("nba_analytics", "player_game_summary")  # the asset whose metadata plots are checked
+ROW_COUNT = "dagster/partition_row_count"  # one of its numeric metadata entries, per partition
+PLOTS_BUTTON = "//button[normalize-space(.)='Plots']"  # overview > Metadata > Table | Plots
+# Each metadata plot is a Chart.js line chart on a <canvas>: its points and x-axis labels exist
+# only as pixels. react-chartjs-2 keeps the Chart.js instance in a ref of the component that
+# renders the canvas, reached through React's fiber of the canvas; from it come the x-axis tick
+# labels as drawn and each point's position, and the canvas itself tells whether the line's
+# blue-violet is painted around that position (the grid and the labels are grey).
+PLOTS_JS = """const chartOf = canvas => {
+  const key = Object.keys(canvas).find(k => k.startsWith('__reactFiber$'));
+  for (let fiber = key && canvas[key]; fiber; fiber = fiber.return)
+    for (let h = fiber.memoizedState; h && typeof h === 'object' && 'next' in h; h = h.next) {
+      const chart = h.memoizedState && h.memoizedState.current;
+      if (chart && chart.canvas === canvas && chart.getDatasetMeta) return chart;
+    }
+  return null;
+};
+const blue = (d, i) => d[i + 3] > 200 && d[i + 2] > 170 && d[i] < 150 && d[i + 1] < 130;
+return [...document.querySelectorAll('canvas')].flatMap(canvas => {
+  const chart = chartOf(canvas);
+  if (!chart || !canvas.width || !canvas.height || !chart.chartArea) return [];
+  const r = chart.currentDevicePixelRatio || 1, area = chart.chartArea;
+  const image = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const painted = (x, y) => {  // line-coloured pixels in the 7x7 square around (x, y)
+    let n = 0;
+    for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) {
+      const px = Math.round(x * r) + dx, py = Math.round(y * r) + dy;
+      if (px >= 0 && py >= 0 && px < canvas.width && py < canvas.height)
+        n += blue(image, (py * canvas.width + px) * 4) ? 1 : 0;
+    }
+    return n;
+  };
+  const dataset = chart.data.datasets[0];
+  const points = chart.getDatasetMeta(0).data.map((p, i) => ({
+    value: dataset.data[i].y, skip: !!p.skip, pixels: painted(p.x, p.y),
+    inside: p.x >= area.left - 1 && p.x <= area.right + 1 && p.y >= area.top - 1
+      && p.y <= area.bottom + 1}));
+  let total = 0;
+  for (let i = 0; i < image.length; i += 4) total += blue(image, i) ? 1 : 0;
+  return [{label: dataset.label, axis: chart.options.scales.x.title.text, total, points,
+    ticks: chart.scales.x.ticks.map(t => t.label)}];
+});"""
 
 
 # --------------------------------------------------------------------------------------- helpers
@@ -247,9 +293,49 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
     assert summary, "no checks found on the six assets"
     assert not missing, f"checks without a recorded execution for a date: {missing}"
     assert not failed_blocking, f"blocking checks failed on real data: {failed_blocking}"
+
+    # 5. The overview's Metadata section as Plots: by partition (the default for a partitioned
+    #    asset), one plot per numeric metadata entry, one point per date on an x axis of dates.
+    recorded = _numeric_metadata(dev, PLOTTED, dates)  # {label: {date: value}}, via GraphQL
+    assert ROW_COUNT in recorded, f"no {ROW_COUNT} on {PLOTTED}'s materializations: {recorded}"
+    driver.get(f"{dev.url}/assets/{'/'.join(PLOTTED)}")
+    wait_for(
+        driver, text_present("Latest materialization", "Metadata"), 60, f"{PLOTTED}'s overview"
+    )
+    wait_for(driver, _select_plots, 30, "the Metadata section's Plots toggle selected")
+    charts = wait_for(
+        driver,
+        lambda d: _charts(d, recorded),
+        60,
+        f"a drawn plot for each numeric metadata entry {sorted(recorded)}",
+    )
+    heading = displayed(driver, f"//*[normalize-space(text())='{ROW_COUNT}']")
+    assert heading, f"no {ROW_COUNT} plot heading visible"
+    assert "When graphing values by partition" in body_text(driver), "plots are not by partition"
+    for label, per_date in recorded.items():
+        chart = charts[label]
+        points = chart["points"]
+        assert chart["axis"] == "Partition", (label, chart["axis"])
+        assert chart["ticks"] == dates, f"{label}: x-axis labels {chart['ticks']}, not {dates}"
+        assert len(points) == len(dates), f"{label}: {len(points)} points for {dates}"
+        values = [p["value"] for p in points]
+        assert values == pytest.approx([per_date[d] for d in dates]), (
+            f"{label}: plotted {values}, recorded {per_date}"
+        )
+        # drawn: not skipped (NaN), inside the plot area, line-coloured pixels around it
+        unseen = [
+            d
+            for d, p in zip(dates, points, strict=True)
+            if p["skip"] or not p["inside"] or p["pixels"] < 10
+        ]
+        assert not unseen, f"{label}: no point drawn for {unseen}: {points}"
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", heading[0])
+    shot(driver, artifacts, "07_metadata_plots.png")
+
     elapsed = time.monotonic() - started
     print(
         f"\n{len(summary)} checks x {len(dates)} dates recorded; backfill {backfill_id}; "
+        f"{len(charts)} metadata plots x {len(dates)} points; "
         f"browser part {elapsed:.0f} s; "
         f"screenshots in {artifacts}"
     )
@@ -293,3 +379,54 @@ def _history_rows(driver, dates: list[str]) -> dict[str, str] | bool:
             if date in text:
                 rows[date] = text
     return rows if all(date in rows for date in dates) else False
+
+
+def _numeric_metadata(dev, asset: tuple[str, str], dates: list[str]) -> dict[str, dict]:
+    """{label: {date: value}} of the numeric metadata of the latest materialization of each
+    date."""
+    rows = dev.gql(
+        """query($key: AssetKeyInput!, $dates: [String!]) { assetOrError(assetKey: $key) {
+        ... on Asset { assetMaterializations(partitions: $dates) { partition metadataEntries {
+            label ... on IntMetadataEntry { intValue intRepr }
+            ... on FloatMetadataEntry { floatValue } } } } } }""",
+        {"key": {"path": list(asset)}, "dates": dates},
+    )["assetOrError"].get("assetMaterializations", [])
+    values: dict[str, dict] = {}
+    seen = set()
+    for row in rows:  # newest first
+        if row["partition"] in seen:
+            continue
+        seen.add(row["partition"])
+        for entry in row["metadataEntries"]:
+            if "intRepr" in entry:
+                value = (
+                    entry["intValue"] if entry["intValue"] is not None else int(entry["intRepr"])
+                )
+            elif "floatValue" in entry:
+                value = entry["floatValue"]
+            else:
+                continue
+            values.setdefault(entry["label"], {})[row["partition"]] = value
+    return values
+
+
+def _select_plots(driver) -> bool:
+    """Clicks the Metadata section's Plots toggle until the UI marks it selected."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:
+        for button in displayed(driver, PLOTS_BUTTON):
+            if button.get_attribute("aria-selected") == "true":
+                return True
+            driver.execute_script(
+                "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", button
+            )
+    except StaleElementReferenceException:  # re-rendered under us: look again
+        pass
+    return False
+
+
+def _charts(driver, labels) -> dict[str, dict] | bool:
+    """{label: plot} once a plot is drawn for each of ``labels``, else False."""
+    charts = {c["label"]: c for c in driver.execute_script(PLOTS_JS)}
+    return charts if all(charts.get(label, {}).get("total") for label in labels) else False
