@@ -9,9 +9,23 @@ not added here (``expected_rosters.played_not_expected`` counts them).
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 
 from basketball import model
+
+# no NBA game tips before noon in New York: a date has started from then on
+FIRST_TIP_OFF, TIMEZONE = time(12), ZoneInfo("America/New_York")
+
+
+def started(day: str | date, now: datetime) -> bool:
+    """Has ``day``'s slate started at ``now`` (aware)? From then on its predictions are kept as
+    made; before, a rerun (new injury news, a new model) may still replace them."""
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return now >= datetime.combine(day, FIRST_TIP_OFF, TIMEZONE)
+
 
 KEY = ["game_date", "player_id"]
 CARRIED = [

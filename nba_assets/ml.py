@@ -9,16 +9,17 @@ boosters and cards in the model store, the versions in the materialization's met
 evaluates them on the latest season. A prediction of D uses the version whose cutoff is the
 latest on or before D, and only while the model's blocking checks passed.
 
-Predictions are kept as made: a date that already has predictions is never predicted again (a
-rebuild writes the stored rows back unchanged), so a later model, a repaired box score or a
-grading run cannot move them. ``prediction_results`` grades them once D's games are final.
+Predictions are kept as made: once a date's slate has started (noon in New York), a date that
+already has predictions is never predicted again (a rebuild writes the stored rows back
+unchanged), so a later model, a repaired box score or a grading run cannot move them; before
+that, a rerun of the morning (new injury news, a new model) replaces them.
+``prediction_results`` grades them once D's games are final.
 """
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, time, timezone
+from datetime import datetime, timezone
 from hashlib import sha256
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pandas as pd
@@ -37,7 +38,7 @@ from nba_assets.common import (
 )
 from nba_assets.gating import Lineage, UpstreamCheckFailed, held_back, require_model, unreadable
 from nba_assets.history import ALL, load, per_date_history
-from nba_assets.partitions import TIMEZONE, as_of, known_dates
+from nba_assets.partitions import as_of, known_dates
 from resources.model_store import ModelStore
 from resources.warehouse import Warehouse
 
@@ -358,7 +359,8 @@ def _span(frame: pd.DataFrame) -> tuple[str, str]:
         contracts.PLAYER_POINTS_PREDICTIONS,
         "Per expected player of D: predicted points, by the walk-forward version trained before "
         "D (its id, cutoff and last training date on every row), from D's pre-game feature rows. "
-        "Kept as made: a date already predicted is written back unchanged.",
+        "Kept as made: once D's slate has started (noon ET), a date already predicted is written "
+        "back unchanged.",
         ml_checks.PREDICTION_SPECS.values(),
     ),
     ins={"rows": dg.AssetIn(keys.FEATURE_ROWS)},
@@ -377,8 +379,10 @@ def player_points_predictions(
     stored = warehouse.read(
         keys.PLAYER_POINTS_PREDICTIONS, contracts.PLAYER_POINTS_PREDICTIONS, dates[0], dates[-1]
     )
-    kept = set(day(stored["game_date"])) if len(stored) else set()
     now = datetime.now(timezone.utc)
+    kept = {
+        d for d in (set(day(stored["game_date"])) if len(stored) else ()) if grading.started(d, now)
+    }
     by_date = dict(tuple(rows.groupby(day(rows["game_date"])))) if len(rows) else {}
     frames, boosters, notes = [], {}, {}
     for d in dates:
@@ -399,8 +403,11 @@ def player_points_predictions(
             record["cutoff"],
             record["trained_through"],
         )
-        noon = datetime.combine(pd.Timestamp(d).date(), time(12), ZoneInfo(TIMEZONE))
-        frames.append(frame.assign(predicted_at=now.replace(tzinfo=None), made_pre_game=now < noon))
+        frames.append(
+            frame.assign(
+                predicted_at=now.replace(tzinfo=None), made_pre_game=not grading.started(d, now)
+            )
+        )
     kept_rows = stored[day(stored["game_date"]).isin(kept - set(held))] if len(stored) else stored
     parts = [f for f in (kept_rows, *frames) if len(f)]
     frame = pd.concat(parts, ignore_index=True) if parts else kept_rows

@@ -4,6 +4,8 @@ feature rows the grader joins."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pandas as pd
 import pytest
 
@@ -116,3 +118,14 @@ def test_daily_scores_by_hand(graded):
         )
         # the prediction is last 10 + 1.5 wherever a last 10 exists
         assert row["model_mae"] != row["last_10_mae"]
+
+
+def test_a_slate_starts_at_noon_in_new_york():
+    """Predictions are kept as made from noon ET of their date (no game tips earlier); a rerun
+    before that may replace them. 2025-11-10 noon EST is 17:00 UTC."""
+    assert not grading.started("2025-11-10", datetime(2025, 11, 10, 16, 59, tzinfo=timezone.utc))
+    assert grading.started("2025-11-10", datetime(2025, 11, 10, 17, 0, tzinfo=timezone.utc))
+    assert grading.started("2025-11-09", datetime(2025, 11, 10, 6, 0, tzinfo=timezone.utc))
+    # summer time: noon EDT is 16:00 UTC
+    assert grading.started("2025-06-13", datetime(2025, 6, 13, 16, 0, tzinfo=timezone.utc))
+    assert not grading.started("2025-06-13", datetime(2025, 6, 13, 15, 59, tzinfo=timezone.utc))
