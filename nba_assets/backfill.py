@@ -11,11 +11,14 @@ table below it; every other date builds in the same runs. Exit status: 0 when th
 the end, with the held-back dates listed, and 1 only when something could not run (bad input of
 a whole file, a crash).
 
-Then the model: ``points_model`` is trained once every date is built if it never was
-(``--model auto``), always (``--model train``) or never (``--model keep``), on the dates whose
-feature rows are readable; with one season of data it reports "model not trained: needs an
-earlier season". ``player_points_predictions`` is built for the range (every built date after a
-new training) with the current model version, unless the model's blocking checks failed.
+Then the model: ``points_model`` brings its walk-forward versions up to the as-of date once every
+date is built, unless its latest materialization already has them (``--model auto``: versions
+whose rows did not change are reused, so this costs the new versions only), always (``--model
+train``) or never (``--model keep``), on the dates whose feature rows are readable; with one
+season of data it reports "model not trained: needs an earlier season".
+``player_points_predictions`` is built for the range (every built date after a training) by the
+walk-forward versions, unless the model's blocking checks failed; ``prediction_results`` grades
+the final dates.
 
     nba-backfill [--start D] [--end D] [--as-of D] [--workers N] [--model auto|train|keep]
 """
@@ -299,11 +302,11 @@ def _model_and_predictions(
     model: str,
 ) -> None:
     built = set(latest_materialization_ids(instance, asset_keys.FEATURE_ROWS, all_keys))
-    trained = instance.get_latest_materialization_event(asset_keys.POINTS_MODEL) is not None
-    if model == "keep" and not trained:
+    event = instance.get_latest_materialization_event(asset_keys.POINTS_MODEL)
+    if model == "keep" and event is None:
         report.notes.append("no points model yet (--model keep): predictions not built")
         return
-    if model == "train" or not trained:
+    if model == "train" or (model == "auto" and not _up_to(event, report.as_of)):
         missing = [k for k in all_keys if k not in built]
         if missing:
             report.notes.append(
@@ -331,6 +334,16 @@ def _model_and_predictions(
             report.notes.append(
                 f"player_points_predictions {first}..{last} not built: " + _failure_message(result)
             )
+
+
+def _up_to(event, as_of: str) -> bool:
+    """The latest model materialization has the walk-forward versions up to ``as_of``."""
+    metadata = event.asset_materialization.metadata if event is not None else {}
+    return (
+        "walk_forward" in metadata
+        and metadata.get("as_of", None) is not None
+        and (metadata["as_of"].value == as_of)
+    )
 
 
 def _message(error) -> str:
