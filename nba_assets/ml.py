@@ -124,7 +124,7 @@ def player_points_predictions(
         d for d in (set(day(stored["game_date"])) if len(stored) else ()) if grading.started(d, now)
     }
     by_date = dict(tuple(rows.groupby(day(rows["game_date"])))) if len(rows) else {}
-    frames, boosters, notes = [], {}, {}
+    by_version, notes = {}, {}  # the dates each version predicts, one prediction call each
     for d in dates:
         record = walk_forward.version_for(versions, d)
         if d in held or d in kept or d not in by_date:
@@ -132,20 +132,18 @@ def player_points_predictions(
         if record is None:
             notes[d] = "no walk-forward version was trained before this date (first season)"
             continue
-        if record["version"] not in boosters:
-            boosters[record["version"]] = model.load_booster(
-                model_store.read(record["version"], "booster.json")
-            )
+        by_version.setdefault(record["version"], (record, []))[1].append(by_date[d])
+    frames = []
+    for version, (record, parts) in by_version.items():
+        booster = model.load_booster(model_store.read(version, "booster.json"))
         frame = model.predictions(
-            boosters[record["version"]],
-            by_date[d],
-            record["version"],
-            record["cutoff"],
-            record["trained_through"],
+            booster, pd.concat(parts), version, record["cutoff"], record["trained_through"]
         )
+        days = day(frame["game_date"])
         frames.append(
             frame.assign(
-                predicted_at=now.replace(tzinfo=None), made_pre_game=not grading.started(d, now)
+                predicted_at=now.replace(tzinfo=None),
+                made_pre_game=~days.map(lambda d: grading.started(d, now)).astype(bool),
             )
         )
     kept_rows = stored[day(stored["game_date"]).isin(kept - set(held))] if len(stored) else stored
