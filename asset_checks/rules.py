@@ -87,11 +87,15 @@ def played_games(schedule: pd.DataFrame) -> pd.DataFrame:
     return schedule[schedule["is_nba_game"] & schedule["is_final"]]
 
 
-def label_not_played(outcomes: dict[str, Outcome], schedule: pd.DataFrame) -> dict[str, Outcome]:
-    """A passing outcome of a date with games not final yet says so: "not played yet" is a
-    state of the date, never a failed completeness check."""
+def not_final_counts(schedule: pd.DataFrame) -> dict[str, int]:
+    """Per date: the schedule's real NBA games not final yet."""
     waiting = schedule[schedule["is_nba_game"] & ~schedule["is_final"]]
-    pending = day(waiting["game_date"]).value_counts().to_dict() if len(waiting) else {}
+    return day(waiting["game_date"]).value_counts().to_dict() if len(waiting) else {}
+
+
+def label_not_played(outcomes: dict[str, Outcome], pending: dict[str, int]) -> dict[str, Outcome]:
+    """A passing outcome of a date with ``pending`` games (not final yet) says so: "not played
+    yet" is a state of the date, never a failed completeness check."""
     out = dict(outcomes)
     for d, o in outcomes.items():
         if o.passed and pending.get(d):

@@ -108,7 +108,8 @@ PLAYER_SPECS = {
 
 def _labelled(schedule: pd.DataFrame, results: dict) -> dict:
     """Every passing result of a date whose games are not final yet says "not played yet"."""
-    return {name: rules.label_not_played(outcomes, schedule) for name, outcomes in results.items()}
+    pending = rules.not_final_counts(schedule)
+    return {name: rules.label_not_played(outcomes, pending) for name, outcomes in results.items()}
 
 
 @dg.multi_asset_check(

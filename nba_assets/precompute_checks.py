@@ -84,7 +84,8 @@ def roster_results(
         {
             "roster_size": precompute_rules.roster_size(roster, players, schedule, dates),
             "played_not_expected": rules.label_not_played(
-                precompute_rules.played_not_expected(unexpected, players, dates), schedule
+                precompute_rules.played_not_expected(unexpected, players, dates),
+                rules.not_final_counts(schedule),
             ),
         },
         held_back={keys.EXPECTED_ROSTERS: held},

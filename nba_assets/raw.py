@@ -13,7 +13,7 @@ import dagster as dg
 import pandas as pd
 
 from asset_checks.emit import emit_all
-from asset_checks.rules import ERROR, WARN, Outcome, day
+from asset_checks.rules import ERROR, WARN, Outcome, day, label_not_played
 from basketball.tables import build_schedule
 from nba_assets import contracts, keys, raw_checks
 from nba_assets.common import partition_dates, report_per_date, table_asset_args
@@ -96,6 +96,12 @@ def _read(context: dg.AssetExecutionContext, raw_source: RawSource, spec: files.
         ) from exc
 
 
+def _without_rows(waiting: dict[str, int], rows: pd.DataFrame) -> dict[str, int]:
+    """The dates of ``waiting`` (games not final) that have no rows: not played yet."""
+    have = set(day(rows["game_date"])) if len(rows) else set()
+    return {d: n for d, n in waiting.items() if d not in have}
+
+
 def _not_final(raw_source: RawSource, context) -> dict[str, int]:
     """Per date of the run: the published schedule's games that are not final yet."""
     if not raw_source.has(files.GAMES):
@@ -149,27 +155,11 @@ def _raw_asset(
         yield from emit_all(
             context,
             {"shipped_values": check},
-            {"shipped_values": _label_empty(outcomes, rows, waiting)},
+            {"shipped_values": label_not_played(outcomes, _without_rows(waiting, rows))},
             held_back={},
         )  # a raw table never holds a date back
 
     return raw_table
-
-
-def _label_empty(outcomes: dict[str, Outcome], rows: pd.DataFrame, waiting: dict[str, int]):
-    """A passing date without rows whose games are all still scheduled: "not played yet"."""
-    have = set(day(rows["game_date"])) if len(rows) else set()
-    return {
-        d: Outcome(
-            True,
-            o.severity,
-            f"not played yet: no rows, {waiting[d]} game(s) scheduled and not final",
-            {**o.metadata, "games_not_final": waiting[d]},
-        )
-        if o.passed and d not in have and waiting.get(d)
-        else o
-        for d, o in outcomes.items()
-    }
 
 
 player_boxscores = _raw_asset(

@@ -98,7 +98,10 @@ def schedule_checks(context: dg.AssetCheckExecutionContext, frame: pd.DataFrame)
     yield from emit_checks(
         context,
         SCHEDULE_SPECS,
-        {name: rules.label_not_played(outcomes, frame) for name, outcomes in results.items()},
+        {
+            name: rules.label_not_played(outcomes, rules.not_final_counts(frame))
+            for name, outcomes in results.items()
+        },
     )
 
 
