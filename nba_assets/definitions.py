@@ -14,12 +14,13 @@ import dagster as dg
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-from nba_assets import analytics, jobs, ml, precompute, raw  # noqa: E402
+from nba_assets import analytics, jobs, market, ml, precompute, raw  # noqa: E402
 from nba_assets.gating import Lineage  # noqa: E402
 from resources.bigquery import bigquery_warehouse, warehouse_bigquery_io_manager  # noqa: E402
 from resources.deployment import DEPLOYMENTS, current  # noqa: E402
 from resources.model_store import ModelStore, default_model_dir  # noqa: E402
 from resources.nba_api_source import nba_api_source  # noqa: E402
+from resources.odds_api_source import OddsApiSource  # noqa: E402
 from resources.raw_source import RawSource, default_raw_dir  # noqa: E402
 from resources.warehouse import (  # noqa: E402
     DuckDBWarehouse,
@@ -41,6 +42,10 @@ WAREHOUSES = {
     },
 }
 RAW_SOURCES = {"folder": lambda: RawSource(raw_dir=default_raw_dir()), "nba_api": nba_api_source}
+PROP_SOURCES = {
+    "folder": lambda: RawSource(raw_dir=default_raw_dir()),
+    "odds_api": lambda: OddsApiSource(api_key=dg.EnvVar("ODDS_API_KEY")),
+}
 MODEL_STORES = {
     "folder": lambda: ModelStore(local_dir=default_model_dir()),
     "gcs": lambda: ModelStore(
@@ -56,6 +61,7 @@ def resources_for(deployment: str) -> dict:
         **WAREHOUSES[parts.warehouse](),
         "raw_source": RAW_SOURCES[parts.raw_source](),
         "model_store": MODEL_STORES[parts.model_store](),
+        "prop_source": PROP_SOURCES[parts.prop_source](),
     }
 
 
@@ -70,6 +76,7 @@ def definitions(resources: dict) -> dg.Definitions:
         analytics.definitions(),
         precompute.definitions(),
         ml.definitions(),
+        market.definitions(),
         jobs.definitions(),
         dg.Definitions(resources=resources, executor=dg.in_process_executor),
     )

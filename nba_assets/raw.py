@@ -22,6 +22,7 @@ from resources import raw_contracts
 from resources import raw_source as files
 from resources.deployment import current
 from resources.nba_api_source import NBA_API_POOL
+from resources.odds_api_source import ODDS_API_POOL
 from resources.raw_source import (
     SOURCE_RETRIES,
     SOURCE_RETRY_WAIT_SECONDS,
@@ -30,9 +31,11 @@ from resources.raw_source import (
     TransientSourceError,
 )
 
-# With the live source every raw read is a stats.nba.com call: one at a time (the pool's limit is
-# 1).
-RAW_POOL = NBA_API_POOL if current().raw_source == "nba_api" else None
+# With a live source every raw read is a call to a website: one at a time (each pool's limit is 1).
+POOLS = {
+    "raw_source": NBA_API_POOL if current().raw_source == "nba_api" else None,
+    "prop_source": ODDS_API_POOL if current().prop_source == "odds_api" else None,
+}
 SHIPPED_VALUES = (
     "ERROR (blocking) when a row of the date has a value that cannot be used: a missing key or "
     "box-score value, minutes that cannot be parsed, text where a number belongs, minutes missing "
@@ -118,32 +121,40 @@ def _raw_asset(
     description: str,
     build=None,
     counts=None,
+    source: str = "raw_source",
 ):
-    """A raw table: the file's rows of the run's dates (for the schedule: through ``build``,
-    with the published schedule's rows), with its ``shipped_values`` check evaluated in the same
-    step. A date without rows whose scheduled games are not final yet says "not played yet"."""
+    """A raw table: the file's rows of the run's dates from the resource ``source`` (for the
+    schedule: through ``build``, with the published schedule's rows), with its ``shipped_values``
+    check evaluated in the same step. A date without rows whose scheduled games are not final yet
+    says "not played yet"."""
     check = shipped_values_spec(key)
 
-    @dg.asset(**table_asset_args(key, contract, description, [check]), pool=RAW_POOL)
-    def raw_table(context: dg.AssetExecutionContext, raw_source: RawSource):
-        rows, problems, unknown = _read(context, raw_source, spec)
+    @dg.asset(
+        **table_asset_args(key, contract, description, [check]),
+        pool=POOLS[source],
+        required_resource_keys={"raw_source", source},
+    )
+    def raw_table(context: dg.AssetExecutionContext):
+        raw_source: RawSource = context.resources.raw_source
+        reader = getattr(context.resources, source)
+        rows, problems, unknown = _read(context, reader, spec)
         if build is not None:  # from the rows without a bad value (their date is held back anyway)
-            games = None
-            if raw_source.has(files.GAMES):
+            games, usable = None, rows.drop(index=problems["row"], errors="ignore")
+            if raw_source.has(files.GAMES):  # each file's rows dropped by its own problems
                 games, game_problems, game_unknown = _read(context, raw_source, files.GAMES)
                 games = games.drop(index=game_problems["row"], errors="ignore")
                 problems = pd.concat([problems, game_problems], ignore_index=True)
                 unknown = (*unknown, *game_unknown)
             try:
-                rows = build(rows.drop(index=problems["row"], errors="ignore"), games)
+                rows = build(usable, games)
             except ValueError as exc:
-                raise RawDataError(str(raw_source.path(spec)), str(exc)) from exc
+                raise RawDataError(str(reader.path(spec)), str(exc)) from exc
         if unknown:
             context.log.warning(
-                f"{raw_source.raw_dir}: unknown column(s) {list(unknown)} kept out of the table"
+                f"{reader.path(spec)}: unknown column(s) {list(unknown)} kept out of the table"
             )
-        if not raw_source.has(spec) and not spec.required:
-            context.log.warning(f"no {spec.name} in {raw_source.raw_dir}: its partitions are empty")
+        if not reader.has(spec) and not spec.required:
+            context.log.warning(f"no {reader.path(spec)}: its partitions are empty")
         waiting = _not_final(raw_source, context)
         dates = list(context.partition_keys)
         per_date = pd.DataFrame(
@@ -188,10 +199,22 @@ schedule = _raw_asset(
     build=build_schedule,
     counts={"nba_games": lambda f: f["is_nba_game"].sum()},
 )
+prop_lines = _raw_asset(
+    keys.PROP_LINES,
+    raw_contracts.PROP_LINES,
+    files.PROP_LINES,
+    "Sportsbook player-prop lines as pulled from The Odds API (every market, several books, "
+    "alternate lines kept), by the US/Eastern date of the tip-off. The snapshot a row came from "
+    "is `snapshot_file` (shipped as source_file; its name holds the pull time). A folder without "
+    "prop_lines.parquet, or a date without lines, gives empty partitions.",
+    counts={"player_points_lines": lambda f: (f["market"] == "player_points").sum()},
+    source="prop_source",
+)
 
 
 def definitions() -> dg.Definitions:
     """This layer's assets and their checks (``nba_assets/definitions.py`` merges the layers)."""
     return dg.Definitions(
-        assets=[player_boxscores, team_boxscores, shots, schedule], asset_checks=raw_checks.CHECKS
+        assets=[player_boxscores, team_boxscores, shots, schedule, prop_lines],
+        asset_checks=raw_checks.CHECKS,
     )

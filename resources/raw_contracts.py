@@ -126,3 +126,23 @@ SHOTS = schema(
     column("source_game_date", "string", False, "game_date as shipped (MM-DD-YYYY)"),
     *LINEAGE,
 )
+
+PROP_LINES = schema(
+    column("game_date", "date", False, "US/Eastern date of the tip-off"),
+    column("event_id", "string", True, "The Odds API event id (empty in the 2024-25 files)"),
+    column("player", "string", True, "the player as the book prints him"),
+    column("market", "string", True, "The Odds API market key, e.g. player_points"),
+    column("line", "float64", True, "the line (empty for yes/no markets)"),
+    column("bookmaker", "string", True, "The Odds API bookmaker key"),
+    column("game", "string", True, "'Away @ Home', full team names"),
+    column("game_time", "string", True, "tip-off, UTC ISO 8601, as shipped"),
+    column("over_odds", "float64", True, "American odds of the over (the yes of yes/no markets)"),
+    column("under_odds", "float64", True, "American odds of the under"),
+    column(
+        "snapshot_file",
+        "string",
+        True,
+        "the snapshot the row was pulled in (shipped as source_file); its name holds the pull time",
+    ),
+    *LINEAGE,
+)

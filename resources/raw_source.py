@@ -90,6 +90,10 @@ class RawFile:
     labels: tuple[str, ...] = field(
         default_factory=tuple
     )  # columns that name a row's game and player or team
+    # the date column holds UTC times (ISO 8601); a row's date is its date in this time zone
+    date_timezone: str | None = None
+    patterns: dict[str, str] = field(default_factory=dict)  # text a column's values must match
+    renamed: dict[str, str] = field(default_factory=dict)  # shipped name -> table name
 
 
 _COUNTS = [
@@ -237,6 +241,47 @@ GAMES = RawFile(
     labels=("id", "visitor_team_abbreviation", "home_team_abbreviation"),
 )
 FINAL = "Final"  # balldontlie's status of a played game; anything else is not played yet
+# The Odds API snapshots (data README section 6). A daily file's name holds the UTC time it was
+# pulled (raw_YYYYMMDD_HHMMSS.csv; the live source names its pulls the same way); the 2024-25
+# threes files hold only the date, and were queried at SEASON_FILE_PULL_UTC that day.
+SNAPSHOT_FILE = r"(?:.*_)?\d{8}_\d{6}(?:\.\w+)?|props_\d{4}-\d{2}-\d{2}_\w+\.csv"
+SEASON_FILE_PULL_UTC = "20:00:00"
+PROP_LINES = RawFile(
+    "prop_lines.parquet",
+    {
+        "event_id": TEXT,
+        "player": TEXT,
+        "market": TEXT,
+        "line": FLOAT,
+        "bookmaker": TEXT,
+        "game": TEXT,
+        "game_time": TEXT,
+        "over_odds": FLOAT,
+        "under_odds": FLOAT,
+        "source_file": TEXT,
+    },
+    date_column="game_time",
+    date_format="ISO8601",
+    date_timezone="US/Eastern",
+    required=False,
+    future_ok=True,  # lines are posted before the game
+    values=("player", "market", "bookmaker", "game", "source_file"),
+    labels=("game", "bookmaker", "player", "market"),
+    patterns={"source_file": SNAPSHOT_FILE},
+    renamed={"source_file": "snapshot_file"},  # ``source_file`` is the lineage column
+)
+
+
+def snapshot_times(files: pd.Series) -> pd.Series:
+    """The UTC time (naive) each snapshot file was pulled, from its name (``SNAPSHOT_FILE``)."""
+    stamp = files.str.extract(r"(\d{8})_(\d{6})")
+    day = files.str.extract(r"props_(\d{4})-(\d{2})-(\d{2})_")
+    text = (stamp[0] + "T" + stamp[1]).fillna(
+        day[0] + day[1] + day[2] + "T" + SEASON_FILE_PULL_UTC.replace(":", "")
+    )
+    return pd.to_datetime(text, format="%Y%m%dT%H%M%S")
+
+
 PLAYER_ID_CROSSWALK = RawFile(
     "player_id_crosswalk.parquet",
     {"bdl_player_id": INT, "bdl_name": TEXT, "nba_person_id": INT, "match": TEXT},
@@ -295,7 +340,11 @@ def _validate_structure(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataF
             )
     if spec.date_column:
         raw_dates = df[spec.date_column]
-        parsed = pd.to_datetime(raw_dates, format=spec.date_format, errors="coerce")
+        if spec.date_timezone:
+            times = pd.to_datetime(raw_dates, format=spec.date_format, utc=True, errors="coerce")
+            parsed = times.dt.tz_convert(spec.date_timezone).dt.tz_localize(None)
+        else:
+            parsed = pd.to_datetime(raw_dates, format=spec.date_format, errors="coerce")
         bad = parsed.isna()
         if bad.any():
             row = bad[bad].index[0]
@@ -335,6 +384,10 @@ def _row_problems(spec: RawFile, path: Path, df: pd.DataFrame) -> pd.DataFrame:
         if kind == TEXT and pd.api.types.is_object_dtype(df[column].dtype):
             not_text = ~_is_text(df[column])
             found.append((not_text, column, pd.Series("expected text", index=df.index)))
+    for column, pattern in spec.patterns.items():
+        text = df[column].where(_is_text(df[column]), None)
+        bad = text.notna() & ~text.fillna("").str.fullmatch(pattern)
+        found.append((bad, column, pd.Series(f"does not match {pattern}", index=df.index)))
     if spec.minutes_column:
         minutes = df[spec.minutes_column]
         reasons = minutes_problems(minutes.where(_is_text(minutes), None))
@@ -412,16 +465,18 @@ def _read_cached(path: str, spec: RawFile, mtime_ns: int, size: int) -> _Validat
 
 
 def dated_rows(spec: RawFile, label: str, validated: _Validated, dates: list[date]) -> pd.DataFrame:
-    """The rows of ``dates`` with the spec's columns as shipped, ``game_date`` first, the shipped
-    date when it had another format, and lineage (``source_file``, ``ingested_at``)."""
+    """The rows of ``dates`` with the spec's columns as shipped (under ``spec.renamed`` names),
+    ``game_date`` first, the shipped date when it had another format (a UTC time column is kept
+    as it is), and lineage (``source_file``, ``ingested_at``)."""
     frame = validated.frame
     rows = (
         frame[frame["_game_date"].isin(pd.to_datetime(list(dates)))] if spec.date_column else frame
     )
-    out = rows[[c for c in spec.columns if c != spec.date_column]].copy()
+    kept = [c for c in spec.columns if c != spec.date_column or spec.date_timezone]
+    out = rows[kept].rename(columns=spec.renamed)
     if spec.date_column:
         out.insert(0, "game_date", rows["_game_date"].values)
-        if spec.date_format != "%Y-%m-%d":
+        if spec.date_format != "%Y-%m-%d" and not spec.date_timezone:
             out[f"source_{spec.date_column}"] = rows[spec.date_column].values
     out["source_file"] = label
     out["ingested_at"] = pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None))

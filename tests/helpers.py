@@ -62,6 +62,7 @@ def make_resources(warehouse: str, raw_dir: str = REAL_RAW) -> dict:
     return {
         "io_manager": WarehouseDuckDBIOManager(database=warehouse),
         "raw_source": RawSource(raw_dir=str(raw_dir)),
+        "prop_source": RawSource(raw_dir=str(raw_dir)),
         "warehouse": DuckDBWarehouse(database=warehouse),
         "lineage": LINEAGE,
         "model_store": ModelStore(local_dir=str(Path(warehouse).parent / "models")),
