@@ -49,3 +49,21 @@ MAX_TRAIN_EVAL_MAE_GAP = 0.25  # (evaluation MAE - training MAE) / training MAE 
 # source defects (the shipped data has the last four 2025 Finals games without player rows); more
 # than this share of all dates means a partial load, and a model trained on it would say little.
 MAX_DATES_LEFT_OUT_SHARE = 0.05
+
+# ---- the market (prop lines) -----------------------------------------------------------------
+# Plausible lines per market (an NBA points line above 45.5 or a threes line above 8.5 has never
+# been posted; the shipped lines: points 0.5-40.5, threes 0.5-6.5); outside: ERROR.
+LINE_RANGES = {
+    "player_points": (0.5, 60.5),
+    "player_rebounds": (0.5, 25.5),
+    "player_assists": (0.5, 20.5),
+    "player_threes": (0.5, 12.5),
+    "player_points_rebounds_assists": (0.5, 80.5),
+    "player_blocks": (0.5, 8.5),
+    "player_steals": (0.5, 6.5),
+}
+# Book names matched to a player, per date: below this share the matching is broken (ERROR);
+# any unmatched or ambiguous name above it is WARN, named.
+MIN_MATCHED_NAME_SHARE = 0.80
+MAX_SINGLE_BOOK_SHARE = 0.25  # lines quoted by one book only, per date; above: WARN
+EDGE_THRESHOLD = 1.5  # points between prediction and line before the model takes a side

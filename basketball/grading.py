@@ -27,6 +27,13 @@ def started(day: str | date, now: datetime) -> bool:
     return now >= datetime.combine(day, FIRST_TIP_OFF, TIMEZONE)
 
 
+def kept_dates(stored: pd.DataFrame, now: datetime) -> set[str]:
+    """The dates of ``stored`` (a table kept as made) whose slate has started: written back
+    unchanged, never made again."""
+    dates = set(pd.to_datetime(stored["game_date"]).dt.strftime("%Y-%m-%d")) if len(stored) else ()
+    return {d for d in dates if started(d, now)}
+
+
 KEY = ["game_date", "player_id"]
 CARRIED = [
     "season",

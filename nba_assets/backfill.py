@@ -17,8 +17,9 @@ whose rows did not change are reused, so this costs the new versions only), alwa
 train``) or never (``--model keep``), on the dates whose feature rows are readable; with one
 season of data it reports "model not trained: needs an earlier season".
 ``player_points_predictions`` is built for the range (every built date after a training) by the
-walk-forward versions, unless the model's blocking checks failed; ``prediction_results`` grades
-the final dates.
+walk-forward versions, unless the model's blocking checks failed, with its edges against the prop
+lines; ``prediction_results`` and ``prop_results`` grade the final dates, and
+``market_evaluation`` sums up the model against the market.
 
     nba-backfill [--start D] [--end D] [--as-of D] [--workers N] [--model auto|train|keep]
 """
@@ -145,7 +146,11 @@ def stages(order: list[dg.AssetKey]) -> list[list[dg.AssetKey]]:
     history, which another chunk may still be writing, so they wait until the tables below are
     complete for every date."""
     graph = defs.resolve_asset_graph()
-    pre = [k for k in order if graph.get(k).group_name in (asset_keys.PRECOMPUTE, asset_keys.ML)]
+    pre: list[dg.AssetKey] = []
+    for k in order:  # toposorted: a table below a pre-game one (the prop lines' consensus) waits
+        node = graph.get(k)
+        if node.group_name in (asset_keys.PRECOMPUTE, asset_keys.ML) or set(pre) & node.parent_keys:
+            pre.append(k)
     return [s for s in ([k for k in order if k not in pre], pre) if s]
 
 
@@ -334,6 +339,12 @@ def _model_and_predictions(
             report.notes.append(
                 f"player_points_predictions {first}..{last} not built: " + _failure_message(result)
             )
+    result = defs.resolve_job_def("evaluate_market").execute_in_process(
+        instance=instance, raise_on_error=False, tags=_tags()
+    )  # the model against the market over every graded date
+    _record(report, result)
+    if not result.success:
+        report.notes.append("market_evaluation not built: " + _failure_message(result))
 
 
 def _up_to(event, as_of: str) -> bool:

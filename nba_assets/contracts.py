@@ -300,3 +300,94 @@ PREDICTION_RESULTS = schema(
     column("is_rotation", "bool", False, "last-10 minutes >= 20 before D"),
     column("baselines_available", "bool", False, "every baseline has a value (equal rows)"),
 )
+
+# ---- the market (``nba_assets/market.py``) ----------------------------------------------------
+_LINE = [
+    column("market", "string", False, "The Odds API market key"),
+    column("consensus_line", "float64", False, "median of the books' main pre-game lines"),
+    column("books", "int64", False, "books with a pre-game line"),
+]
+PROP_LINES_CONSENSUS = schema(
+    column("game_date", "date", False),
+    column("player_id", "int64", True, "NULL when the book's name matched no player"),
+    column("player_name", "string", False, "the box-score name, else the book's"),
+    column("book_names", "string", False, "the names the books printed, ' | '-joined"),
+    column(
+        "match_rule",
+        "string",
+        False,
+        "name, alias, other_team, earlier_games (basketball.names, nba_assets.market), "
+        "ambiguous or unmatched",
+    ),
+    column("game", "string", False, "'Away @ Home' as the books print it"),
+    *_LINE,
+    column("min_line", "float64", False),
+    column("max_line", "float64", False),
+    column("books_at_consensus", "int64", False, "books whose main line is the consensus line"),
+    column(
+        "over_prob_devig",
+        "float64",
+        True,
+        "p_over / (p_over + p_under), mean over the books at the consensus line; NULL for "
+        "yes/no markets and when no book quotes both prices at it",
+    ),
+    column("snapshot_at", "timestamp", False, "UTC pull time of the latest snapshot used"),
+    column("tip_off", "timestamp", False, "UTC tip-off; every snapshot used is before it"),
+    column("late_lines_dropped", "int64", False, "book lines pulled at or after tip-off, unused"),
+)
+_EDGE = [
+    column("model_version", "string", True),
+    column("trained_through", "date", True),
+    column("predicted_at", "timestamp", True, "as made (player_points_predictions)"),
+    column("predicted_points", "float64", True, "as made; NULL for a market-only row"),
+    column("last_10_avg", "float64", True, "pre-game last-10 average of the same row"),
+    column("edge", "float64", True, "predicted_points - consensus_line"),
+    column("side", "string", True, "over, under or no_bet (|edge| below the threshold)"),
+]
+PROP_EDGES = schema(
+    column("game_date", "date", False),
+    column("player_id", "int64", False),
+    column("player_name", "string"),
+    column("team_abbr", "string", False),
+    *_LINE,
+    column("over_prob_devig", "float64", True, "the market's de-vigged over probability"),
+    column("snapshot_at", "timestamp", False),
+    column("tip_off", "timestamp", False),
+    *_EDGE,
+    column(
+        "model_over_prob",
+        "float64",
+        True,
+        "P(points > line) from the version's validation errors in the prediction's band",
+    ),
+    column("made_pre_game", "bool", False, "the prediction was made before noon ET of D"),
+    column("edges_made_at", "timestamp", False, "UTC time this row was made; kept as made"),
+)
+PROP_RESULTS = schema(
+    column("game_date", "date", False),
+    column("player_id", "int64", False),
+    column("player_name", "string"),
+    *_LINE,
+    column("snapshot_at", "timestamp", False),
+    column("tip_off", "timestamp", False),
+    *_EDGE,
+    column("actual", "float64", True, "points or threes made; NULL when void"),
+    column("outcome", "string", False, "over, under, push, or void (did not play)"),
+    column("bet_outcome", "string", False, "win, loss, push, void or no_bet of the model's side"),
+    column("model_error", "float64", True, "|predicted - actual|"),
+    column("line_error", "float64", True, "|line - actual|"),
+    column("last_10_error", "float64", True, "|last-10 average - actual|"),
+)
+MARKET_EVALUATION = schema(
+    column("week", "date", False, "Monday of the week (America/New_York game dates)"),
+    column("market", "string", False),
+    column("rows", "int64", False, "played player-games with a line, a prediction and a last-10"),
+    column("model_mae", "float64", True),
+    column("line_mae", "float64", True),
+    column("last_10_mae", "float64", True),
+    column("model_closer_share", "float64", True, "share of rows where the model beat the line"),
+    column("last_10_closer_share", "float64", True),
+    column("bets", "int64", False, "settled bets (wins + losses) of the model's sides"),
+    column("hit_rate", "float64", True, "wins / (wins + losses); break-even at -110 is 0.524"),
+    column("over_rate", "float64", True, "share of settled lines that went over"),
+)

@@ -21,7 +21,9 @@ from resources.raw_source import RawSource
 ALL_TABLES = dg.AssetSelection.groups(
     keys.RAW, keys.ANALYTICS, keys.PRECOMPUTE
 ) | dg.AssetSelection.assets(keys.FEATURE_ROWS)
-PREDICTIONS = dg.AssetSelection.assets(keys.PLAYER_POINTS_PREDICTIONS, keys.PREDICTION_RESULTS)
+PREDICTIONS = dg.AssetSelection.assets(
+    keys.PLAYER_POINTS_PREDICTIONS, keys.PREDICTION_RESULTS, keys.PROP_EDGES, keys.PROP_RESULTS
+)
 MODEL = dg.AssetSelection.assets(keys.POINTS_MODEL, keys.MODEL_EVALUATION)
 
 all_tables_job = dg.define_asset_job(
@@ -34,8 +36,14 @@ predict_points_job = dg.define_asset_job(
     "predict_points",
     selection=PREDICTIONS,
     description="Predicted points for the selected dates, each by the walk-forward version "
-    "trained before it (a date already predicted keeps its predictions as made), and the "
-    "grading of the dates whose games are final.",
+    "trained before it (a date already predicted keeps its predictions as made), their edges "
+    "against the prop lines, and the grading of the dates whose games are final.",
+)
+evaluate_market_job = dg.define_asset_job(
+    "evaluate_market",
+    selection=dg.AssetSelection.assets(keys.MARKET_EVALUATION),
+    description="The model against the market over every graded date (per week, by edge "
+    "bucket), after the morning's grading.",
 )
 train_points_model_job = dg.define_asset_job(
     "train_points_model",
@@ -104,6 +112,20 @@ def weekly_retrain_schedule(context: dg.ScheduleEvaluationContext):
     return dg.RunRequest(run_key=f"retrain@{today}", tags={AS_OF_TAG: today})
 
 
+@dg.schedule(
+    job=evaluate_market_job,
+    cron_schedule="30 11 * * *",
+    execution_timezone=TIMEZONE,
+    name="market_report",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="11:30 America/New_York, after the morning slate has graded last night: the "
+    "model against the market over every graded date.",
+)
+def market_report_schedule(context: dg.ScheduleEvaluationContext):
+    today = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).date().isoformat()
+    return dg.RunRequest(run_key=f"market@{today}", tags={AS_OF_TAG: today})
+
+
 def partition_requests(known: list[str], found: list[str]) -> list:
     """Requests that add the ``found`` dates not ``known``, keeping the keys in date order."""
     delete, add = additions(known, found)
@@ -142,7 +164,13 @@ def definitions() -> dg.Definitions:
     """The jobs, schedules and sensors (``nba_assets/definitions.py`` merges them with the
     layers)."""
     return dg.Definitions(
-        jobs=[all_tables_job, predict_points_job, train_points_model_job, morning_slate_job],
-        schedules=[morning_slate_schedule, weekly_retrain_schedule],
+        jobs=[
+            all_tables_job,
+            predict_points_job,
+            train_points_model_job,
+            morning_slate_job,
+            evaluate_market_job,
+        ],
+        schedules=[morning_slate_schedule, weekly_retrain_schedule, market_report_schedule],
         sensors=[automation_sensor, game_dates_sensor],
     )

@@ -120,9 +120,7 @@ def player_points_predictions(
         keys.PLAYER_POINTS_PREDICTIONS, contracts.PLAYER_POINTS_PREDICTIONS, dates[0], dates[-1]
     )
     now = datetime.now(timezone.utc)
-    kept = {
-        d for d in (set(day(stored["game_date"])) if len(stored) else ()) if grading.started(d, now)
-    }
+    kept = grading.kept_dates(stored, now)
     by_date = dict(tuple(rows.groupby(day(rows["game_date"])))) if len(rows) else {}
     by_version, notes = {}, {}  # the dates each version predicts, one prediction call each
     for d in dates:

@@ -19,7 +19,7 @@ import dagster as dg
 import pandas as pd
 
 from asset_checks import thresholds
-from basketball import model, walk_forward
+from basketball import model, props, walk_forward
 from basketball.calendar import season_of
 from nba_assets import contracts, keys, ml_checks
 from nba_assets.common import TABLE_KINDS, without_dates
@@ -182,6 +182,9 @@ def _walk_forward(context, config, model_store, rows, plan, left_out) -> list[tu
             "trained_on": _rows_of(split),
             "settings": settings,
             "reused": _rows_of(split) in kept,
+            "residual_quantiles": props.residual_quantiles(
+                split.valid["points"].astype(float), model.predict(booster, split.valid)
+            ),
         }
         out.append((record, booster, split))
     return out

@@ -86,7 +86,7 @@ def held_back_partitions(
 def print_summary(instance: dg.DagsterInstance, report) -> None:
     job = defs.resolve_job_def("morning_slate")
     tables = sorted(
-        [*job.asset_layer.executable_asset_keys, keys.MODEL_EVALUATION],
+        [*job.asset_layer.executable_asset_keys, keys.MODEL_EVALUATION, keys.MARKET_EVALUATION],
         key=lambda k: k.to_user_string(),
     )
     print(
@@ -122,6 +122,7 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
             print(f"      because {reason[:400]}")
     if report.as_of:
         print_slate(report.as_of)
+    print_market(instance)
     if report.notes:
         print("\nModel and predictions")
         for note in report.notes:
@@ -192,3 +193,16 @@ def print_model(instance: dg.DagsterInstance) -> None:
             else ("passed" if ev.passed else f"FAILED ({ev.severity.value})")
         )
         print(f"  {key.name:32s} {state}: {ev.description if ev else ''}"[:240])
+
+
+def print_market(instance: dg.DagsterInstance) -> None:
+    """The model against the market (``market_evaluation``'s latest materialization)."""
+    event = instance.get_latest_materialization_event(keys.MARKET_EVALUATION)
+    meta = event.asset_materialization.metadata if event is not None else {}
+    if "evaluation" not in meta:
+        print("\nModel vs market: no graded date with a points line and a prediction")
+        return
+    print(f"\nModel vs market over {meta['graded_dates'].value} graded date(s)")
+    text = meta["evaluation"].value.split("**Per week:**")[0]  # the weeks are in the UI
+    for line in text.strip().splitlines():
+        print(f"  {line}" if line else "")

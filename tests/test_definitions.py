@@ -44,6 +44,11 @@ def test_definitions_load_with_expected_assets_lineage_and_partitions():
         "nba_ml/model_evaluation",
         "nba_ml/player_points_predictions",
         "nba_ml/prediction_results",
+        "nba_raw/prop_lines",
+        "nba_analytics/prop_lines_consensus",
+        "nba_ml/prop_edges",
+        "nba_ml/prop_results",
+        "nba_ml/market_evaluation",
     }
     player_parents = graph.get(keys.PLAYER_GAME_SUMMARY).parent_keys
     assert {keys.TEAM_OFFENSE_GAME_SUMMARY, keys.PLAYER_BOXSCORES, keys.SHOTS} <= set(
@@ -52,10 +57,11 @@ def test_definitions_load_with_expected_assets_lineage_and_partitions():
     assert {keys.TEAM_BOXSCORES, keys.SCHEDULE} <= set(
         graph.get(keys.TEAM_OFFENSE_GAME_SUMMARY).parent_keys
     )
-    # every table is partitioned by game days but the model, trained once from every date;
+    # every table is partitioned by game days but the model, trained once from every date, and
+    # the market evaluation over every graded date;
     # a day without games is not a partition
     for key in graph.get_all_asset_keys():
-        model = key in (keys.POINTS_MODEL, keys.MODEL_EVALUATION)
+        model = key in (keys.POINTS_MODEL, keys.MODEL_EVALUATION, keys.MARKET_EVALUATION)
         assert graph.get(key).partitions_def == (None if model else GAME_DATES)
     assert "2021-12-24" not in ALL_KEYS and "2021-12-25" in ALL_KEYS
     assert "2023-11-07" not in ALL_KEYS and WEEK == [
@@ -80,8 +86,9 @@ def test_the_instance_uses_the_project_event_log_storage(instance):
 WHAT_THE_LOCATION_USES = (
     "import json; from nba_assets import keys; from nba_assets.definitions import defs; "
     "raw = defs.get_assets_def(keys.PLAYER_BOXSCORES); "
+    "lines = defs.get_assets_def(keys.PROP_LINES); "
     "table = defs.get_assets_def(keys.PLAYER_GAME_SUMMARY); "
-    "print(json.dumps({'pool': raw.op.pool, "
+    "print(json.dumps({'pool': raw.op.pool, 'lines_pool': lines.op.pool, "
     "'kinds': sorted(table.specs_by_key[keys.PLAYER_GAME_SUMMARY].kinds), "
     "'resources': {k: type(v).__name__ for k, v in defs.resources.items() if k != 'lineage'}}))"
 )
@@ -94,12 +101,14 @@ WHAT_THE_LOCATION_USES = (
             "local",
             {
                 "pool": None,
+                "lines_pool": None,
                 "kinds": ["duckdb", "pandas"],
                 "resources": {
                     "io_manager": "WarehouseDuckDBIOManager",
                     "warehouse": "DuckDBWarehouse",
                     "raw_source": "RawSource",
                     "model_store": "ModelStore",
+                    "prop_source": "RawSource",
                 },
             },
         ),
@@ -107,12 +116,14 @@ WHAT_THE_LOCATION_USES = (
             "live",
             {
                 "pool": "nba_api",
+                "lines_pool": "odds_api",
                 "kinds": ["duckdb", "pandas"],
                 "resources": {
                     "io_manager": "WarehouseDuckDBIOManager",
                     "warehouse": "DuckDBWarehouse",
                     "raw_source": "NbaApiSource",
                     "model_store": "ModelStore",
+                    "prop_source": "OddsApiSource",
                 },
             },
         ),
@@ -120,12 +131,14 @@ WHAT_THE_LOCATION_USES = (
             "production",
             {
                 "pool": "nba_api",
+                "lines_pool": "odds_api",
                 "kinds": ["bigquery", "pandas"],
                 "resources": {
                     "io_manager": "WarehouseBigQueryIOManager",
                     "warehouse": "BigQueryWarehouse",
                     "raw_source": "NbaApiSource",
                     "model_store": "ModelStore",
+                    "prop_source": "OddsApiSource",
                 },
             },
         ),

@@ -3,16 +3,17 @@
 Against a real ``dagster dev`` (webserver + daemon + code server, see ``conftest.py``) whose raw
 folder holds four real game dates, a headless Chromium:
 
-1. opens the asset lineage of the ``nba_raw`` and ``nba_analytics`` groups (both expanded) and
-   finds every table of the two groups, ``player_game_summary`` included;
+1. opens the asset lineage of the ``nba_raw`` and ``nba_analytics`` groups (both expanded, less
+   the prop lines' consensus, which reads a pre-game table) and finds every table of the
+   selection, ``player_game_summary`` included;
 2. launches the backfill the way the README describes it: *Materialize all…* → the game dates
    (*All* of the four registered dates) → *Launch backfill*; the toast names the backfill, and the
-   webserver's GraphQL confirms its partitions and its six assets;
+   webserver's GraphQL confirms its partitions and its seven assets;
 3. waits for the daemon to finish it (GraphQL ``partitionBackfillOrError``), then opens the
    backfill's page and finds every asset 100% completed with 4 partitions succeeded;
 4. opens ``player_game_summary``'s Checks tab: every check is listed as Succeeded, the
    execution history of ``coverage`` has a Passed row for each date, the Partitions tab counts
-   4 passed; GraphQL confirms one recorded execution per check and per date on all six assets
+   4 passed; GraphQL confirms one recorded execution per check and per date on all seven assets
    (blocking checks passed), each naming the materialization it checked;
 5. opens ``player_game_summary``'s overview and switches its Metadata section to *Plots*
    (by partition): every numeric metadata entry of the materializations (GraphQL) has a plot
@@ -31,9 +32,14 @@ from urllib.parse import quote
 
 import pytest
 
-SELECTION = "group:nba_raw or group:nba_analytics"
+# the raw and analytics tables, but the prop lines' consensus (it reads the expected rosters, a
+# pre-game table, and would wait for them)
+SELECTION = (
+    '(group:nba_raw or group:nba_analytics) and not key:"nba_analytics/prop_lines_consensus"'
+)
 ASSETS = [
     ("nba_raw", "player_boxscores"),
+    ("nba_raw", "prop_lines"),
     ("nba_raw", "team_boxscores"),
     ("nba_raw", "schedule"),
     ("nba_raw", "shots"),
@@ -168,9 +174,9 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
     )
     wait_for(
         driver,
-        lambda d: "Launch runs to materialize 6 assets" in dialog.text,
+        lambda d: f"Launch runs to materialize {len(ASSETS)} assets" in dialog.text,
         30,
-        "'materialize 6 assets' title",
+        f"'materialize {len(ASSETS)} assets' title",
     )
     dialog.find_element(By.XPATH, ".//button[normalize-space(.)='All']").click()
     wait_for(
@@ -265,7 +271,7 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
     )
     shot(driver, artifacts, "06_check_partitions.png")
 
-    # ... and through GraphQL: one execution per check and per date on all six assets.
+    # ... and through GraphQL: one execution per check and per date on all seven assets.
     missing, failed_blocking, summary = [], [], {}
     for asset in ASSETS:
         for name, blocking in _checks(dev, asset).items():
@@ -290,7 +296,7 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
                 )
                 if blocking and execution["status"] != "SUCCEEDED":
                     failed_blocking.append((asset, name, date))
-    assert summary, "no checks found on the six assets"
+    assert summary, "no checks found on the seven assets"
     assert not missing, f"checks without a recorded execution for a date: {missing}"
     assert not failed_blocking, f"blocking checks failed on real data: {failed_blocking}"
 
