@@ -245,8 +245,9 @@ def match_players(
     ``lines``: ``game_date, away_abbr, home_abbr, player`` (book names; rows may repeat).
     ``candidates``: ``player_id, player_name, team_abbr``, one row per team a player played for
     in the window the caller chooses (a player may repeat; several names for one id are fine:
-    the first in ``candidates`` order is returned). ``aliases``: ``book_name, player_name`` as
-    from :func:`load_aliases` (None = no aliases).
+    the first in ``candidates`` order is returned); with a ``game_date`` column, a candidate
+    answers the lines of that date only (``game_date`` typed as in ``lines``). ``aliases``:
+    ``book_name, player_name`` as from :func:`load_aliases` (None = no aliases).
 
     Returns the key columns plus ``player_id`` (Int64, NA when unmatched), ``player_name`` (the
     box-score name, NA when unmatched) and ``match_rule``:
@@ -285,15 +286,19 @@ def match_players(
             ignore_index=True,
         )
 
-    cand = candidates[["player_id", "player_name", "team_abbr"]].dropna(
+    # Candidates with a game_date are candidates of that date only (one call for many dates).
+    by = ["game_date"] if "game_date" in candidates.columns else []
+    cand = candidates[["player_id", "player_name", "team_abbr", *by]].dropna(
         subset=["player_id", "player_name"]
     )
     cand = cand.assign(key=fold_series(cand["player_name"]), name=cand["player_name"])
     # One name per id (the first listed), so an id listed under an ASCII and an accented
     # spelling counts as one player, not two.
     first_name = cand.drop_duplicates("player_id").set_index("player_id")["name"]
-    cand = cand[["player_id", "team_abbr", "key"]].drop_duplicates()
+    cand = cand[["player_id", "team_abbr", "key", *by]].drop_duplicates()
     cand["name"] = cand["player_id"].map(first_name)
+    if by:
+        lookups["game_date"] = lookups["row"].map(keys.set_index("row")["game_date"])
 
     # Step 1: candidates of the game's two teams.
     teams = keys.set_index("row")[["away_abbr", "home_abbr"]]
@@ -304,12 +309,12 @@ def match_players(
         ],
         ignore_index=True,
     )
-    team_hits = sides.merge(cand, on=["key", "team_abbr"])
+    team_hits = sides.merge(cand, on=["key", "team_abbr", *by])
     on_team = _unique_hits(team_hits)
     by_own_name = set(team_hits.loc[team_hits["key"] == team_hits["row"].map(own), "row"])
     # Step 2: every candidate, only for rows the game's teams did not answer.
     rest = lookups[~lookups["row"].isin(on_team.index)]
-    anywhere = _unique_hits(rest.merge(cand.drop(columns="team_abbr"), on="key"))
+    anywhere = _unique_hits(rest.merge(cand.drop(columns="team_abbr"), on=["key", *by]))
 
     rows = keys["row"]
     n_team = on_team["n"].reindex(rows).fillna(0).to_numpy()

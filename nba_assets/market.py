@@ -67,10 +67,6 @@ def match_names(
     earlier games (``earlier_games``: a player out since opening night, a postponed game)."""
     aliases = names.load_aliases()
     columns = ["player_id", "player_name", "team_abbr"]
-    by_date = {
-        name: dict(tuple(f[columns].groupby(day(f["game_date"])))) if len(f) else {}
-        for name, f in (("rosters", rosters), ("players", players))
-    }
     # each (player, team, name, season) once, with its first and last date: who had played for
     # a team before D is "first < D", and the latest spelling comes first
     spans = (
@@ -80,21 +76,20 @@ def match_names(
         .reset_index()
         .sort_values("max", ascending=False)
     )
-    none = pd.DataFrame(columns=columns)
-    found = []
-    for d, part in lines.groupby(day(lines["game_date"])):
-        today = pd.concat([by_date[k].get(d, none) for k in ("rosters", "players")])
-        hits = names.match_players(part.assign(game_date=d), today, aliases)
-        missing = hits["match_rule"] == "unmatched"
+    lines = lines.assign(game_date=day(lines["game_date"]))
+    today = pd.concat(
+        [f[columns].assign(game_date=day(f["game_date"])) for f in (rosters, players) if len(f)]
+        or [pd.DataFrame(columns=[*columns, "game_date"])]
+    )
+    hits = names.match_players(lines, today, aliases)
+    missing = hits["match_rule"] == "unmatched"
+    found = [hits[~missing]]
+    for d, part in hits[missing].groupby("game_date"):  # few: a loop is fine
         season = season_of(d)
         before = spans[(spans["min"] < d) & spans["season"].isin([season - 1, season])]
-        if missing.any() and len(before):
-            again = names.match_players(hits[missing], before[columns], aliases)
-            again["match_rule"] = again["match_rule"].where(
-                again["player_id"].isna(), "earlier_games"
-            )
-            hits = pd.concat([hits[~missing], again], ignore_index=True)
-        found.append(hits)
+        again = names.match_players(part, before[columns], aliases)
+        again["match_rule"] = again["match_rule"].where(again["player_id"].isna(), "earlier_games")
+        found.append(again)
     return pd.concat(found, ignore_index=True)
 
 
@@ -476,8 +471,8 @@ def market_markdown(results: pd.DataFrame, weeks: pd.DataFrame) -> str:
     ]
     buckets = props.by_edge_bucket(points)
     lines = [
-        f"**Points, {same['rows']} player-games with a line, a prediction and a last-10 "
-        "(the same rows for all three):**",
+        f"**Points, {same['rows']} player-games on {points['game_date'].nunique()} dates with a "
+        "line, a prediction and a last-10 (the same rows for all three):**",
         "",
         "| predictor | MAE | closer than the line |",
         "|---|---|---|",
