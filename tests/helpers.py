@@ -31,10 +31,11 @@ from resources.warehouse import DuckDBWarehouse, WarehouseDuckDBIOManager
 
 # ---- the real raw folder and the graph -------------------------------------------------------
 
-FOUNDATION = tuple(
+FOUNDATION = tuple(  # the raw and analytics box-score tables (the market's are in test_market_*)
     k
     for k in defs.resolve_asset_graph().get_all_asset_keys()
     if k.path[0] in ("nba_raw", "nba_analytics")
+    and k not in (keys.PROP_LINES, keys.PROP_LINES_CONSENSUS)
 )
 REAL_RAW = default_raw_dir()  # the shipped folder (never written to)
 REAL_DATES = [

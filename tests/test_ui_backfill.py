@@ -62,9 +62,15 @@ PLAYERS = files.PLAYER_BOXSCORES.name
 GRAPH = defs.resolve_asset_graph()
 ALL_ASSETS = sorted(GRAPH.get_all_asset_keys(), key=lambda k: k.to_user_string())
 UNPARTITIONED = {keys.POINTS_MODEL, keys.MODEL_EVALUATION}
-NOT_BUILT = {keys.PLAYER_POINTS_PREDICTIONS, keys.PREDICTION_RESULTS}  # need the model
+EVALUATION_NOT_BUILT = keys.MARKET_EVALUATION  # unpartitioned, below the predictions' grading
+NOT_BUILT = {  # need the model
+    keys.PLAYER_POINTS_PREDICTIONS,
+    keys.PREDICTION_RESULTS,
+    keys.PROP_EDGES,
+    keys.PROP_RESULTS,
+}
 TABLES = [
-    k for k in ALL_ASSETS if k not in UNPARTITIONED | NOT_BUILT
+    k for k in ALL_ASSETS if k not in UNPARTITIONED | NOT_BUILT | {EVALUATION_NOT_BUILT}
 ]  # every partitioned table to feature_rows
 # below player_boxscores, so held back on BAD; team_offense_game_summary is not (team box scores,
 # schedule)
@@ -76,6 +82,7 @@ HELD = [
     keys.TEAM_DEFENSE_ZONE_ANALYSIS,
     keys.PLAYER_COMPOSITE_FACTORS,
     keys.FEATURE_ROWS,
+    keys.PROP_LINES_CONSENSUS,  # its names are matched among the expected rosters and box scores
 ]
 PLAYER_PRE_GAME = set(HELD[1:4]) | {keys.PLAYER_COMPOSITE_FACTORS, keys.FEATURE_ROWS}
 UNIQUE_PLAYER_GAMES = dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "unique_player_games")
@@ -317,6 +324,8 @@ def test_ui_backfill_of_a_sub_range_builds_exactly_the_selected_dates(backfill):
     model = statuses[keys.POINTS_MODEL.to_user_string()]
     assert model["failed"] and not model["materialized"] and not model["inProgress"], model
     assert statuses[keys.MODEL_EVALUATION.to_user_string()]["failed"]
+    market = statuses[EVALUATION_NOT_BUILT.to_user_string()]
+    assert not market["materialized"] and not market["inProgress"], market
     for key in NOT_BUILT:
         predictions = statuses[key.to_user_string()]
         assert (
@@ -383,7 +392,8 @@ def test_the_bad_date_is_held_back_alone_below_the_failed_raw_check(backfill):
             counts = backfill.counts(key)
             assert counts.get(BAD, 0) == 0, (name, counts)
             first = key in PLAYER_PRE_GAME
-            assert sorted(counts) == [d for d in SELECTED[first:] if d != BAD], (name, counts)
+            built = [] if key == keys.PROP_LINES_CONSENSUS else SELECTED[first:]  # no lines here
+            assert sorted(counts) == [d for d in built if d != BAD], (name, counts)
             # the materialization says why
             (record,) = instance.fetch_materializations(
                 dg.AssetRecordsFilter(asset_key=key, asset_partitions=[BAD]), limit=1

@@ -147,7 +147,7 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
 
     # 1. The asset graph of the two groups, expanded: every table is a node.
     expanded = ",".join(f"global@global:{g}" for g in ("nba_raw", "nba_analytics"))
-    driver.get(f"{dev.url}/asset-groups~{quote(SELECTION)}?expanded={quote(expanded)}")
+    driver.get(f"{dev.url}/asset-groups~{quote(SELECTION, safe='')}?expanded={quote(expanded)}")
     names = [name for _, name in ASSETS]
     wait_for(driver, text_present("Global asset lineage", *names), 60, f"graph nodes {names}")
     dismiss_community_modal(driver)
