@@ -120,6 +120,17 @@ def gate_results(context: dg.AssetExecutionContext, key: dg.AssetKey, held: dict
     )
 
 
+def not_final(context, schedule: pd.DataFrame, held: dict[str, str]) -> dict[str, str]:
+    """The run's dates (not held back) whose real games are not all final: nothing to grade yet."""
+    games = schedule[schedule["is_nba_game"]]
+    final = games.groupby(day(games["game_date"]))["is_final"].all() if len(games) else {}
+    return {
+        d: "not played yet: its games are not final"
+        for d in context.partition_keys
+        if d not in held and not bool(final.get(d, True))
+    }
+
+
 def _held_text(reason: str) -> str:
     return reason if reason.startswith("held back") else f"held back: {reason}"
 

@@ -108,8 +108,7 @@ def morning_slate_schedule(context: dg.ScheduleEvaluationContext):
     "versions up to today (a new one trained on every date before today).",
 )
 def weekly_retrain_schedule(context: dg.ScheduleEvaluationContext):
-    today = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).date().isoformat()
-    return dg.RunRequest(run_key=f"retrain@{today}", tags={AS_OF_TAG: today})
+    return _as_of_request(context, "retrain")
 
 
 @dg.schedule(
@@ -122,8 +121,13 @@ def weekly_retrain_schedule(context: dg.ScheduleEvaluationContext):
     "model against the market over every graded date.",
 )
 def market_report_schedule(context: dg.ScheduleEvaluationContext):
+    return _as_of_request(context, "market")
+
+
+def _as_of_request(context: dg.ScheduleEvaluationContext, name: str) -> dg.RunRequest:
+    """One run per tick, whose as-of date is the tick's day in New York."""
     today = context.scheduled_execution_time.astimezone(ZoneInfo(TIMEZONE)).date().isoformat()
-    return dg.RunRequest(run_key=f"market@{today}", tags={AS_OF_TAG: today})
+    return dg.RunRequest(run_key=f"{name}@{today}", tags={AS_OF_TAG: today})
 
 
 def partition_requests(known: list[str], found: list[str]) -> list:

@@ -31,6 +31,7 @@ from nba_assets import charts, contracts, keys, market_checks, ml_checks
 from nba_assets.common import (
     TABLE_KINDS,
     gate_results,
+    not_final,
     report_per_date,
     table_asset_args,
     without_dates,
@@ -188,10 +189,11 @@ def prop_lines_consensus(
         *(without_dates(f, held) for f in (prop_lines, rosters, played)),
         _earlier_players(warehouse, prop_lines),
     )
+    with_lines = set(day(frame["game_date"])) if len(frame) else set()
     notes = {
         d: "no prop lines for this date"
         for d in context.partition_keys
-        if d not in held and d not in set(day(frame["game_date"]) if len(frame) else ())
+        if d not in held and d not in with_lines
     }
     dates = list(context.partition_keys)
     report_per_date(
@@ -410,13 +412,7 @@ def prop_results(
     players = _on_dates_of(
         warehouse, keys.PLAYER_GAME_SUMMARY, contracts.PLAYER_GAME_SUMMARY, consensus
     )
-    games = schedule[schedule["is_nba_game"]]
-    final = games.groupby(day(games["game_date"]))["is_final"].all() if len(games) else {}
-    waiting = {
-        d: "not played yet: its games are not final"
-        for d in context.partition_keys
-        if d not in held and not bool(final.get(d, True))
-    }
+    waiting = not_final(context, schedule, held)
     skip = {**held, **waiting}
     inputs = [without_dates(f, skip) for f in (edges_, consensus, players)]
     dates = list(context.partition_keys)

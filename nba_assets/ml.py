@@ -24,6 +24,7 @@ from basketball import grading, model, walk_forward
 from nba_assets import contracts, keys, ml_checks
 from nba_assets.common import (
     gate_results,
+    not_final,
     report_per_date,
     table_asset_args,
     without_dates,
@@ -184,13 +185,7 @@ def prediction_results(
     schedule: pd.DataFrame,
 ):
     held = held_back(context, [keys.PLAYER_POINTS_PREDICTIONS, keys.FEATURE_ROWS])
-    games = schedule[schedule["is_nba_game"]]
-    final = games.groupby(day(games["game_date"]))["is_final"].all() if len(games) else {}
-    waiting = {
-        d: "not played yet: its games are not final"
-        for d in context.partition_keys
-        if d not in held and not bool(final.get(d, True))
-    }
+    waiting = not_final(context, schedule, held)
     frame = grading.prediction_results(without_dates(predictions, {**held, **waiting}), rows)
     report_per_date(
         context,

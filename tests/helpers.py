@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import os
+import subprocess
+import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -351,3 +353,32 @@ def backfill_env(root: Path) -> dict:
         "NBA_DUCKDB_PATH": str(root / "w.duckdb"),
         "NBA_MODEL_DIR": str(root / "models"),
     }
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def run_backfill(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """``nba-backfill --workers 1 args`` in a subprocess against ``backfill_env(root)``."""
+    return subprocess.run(
+        [sys.executable, "-m", "nba_assets.backfill", "--workers", "1", *args],
+        cwd=PROJECT,
+        env=backfill_env(root),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def new_home(root: Path) -> Path:
+    """``root/home`` with the project's ``dagster.yaml`` (its event log storage plugin)."""
+    home = root / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
+    return home
+
+
+def warehouse_frame(root: Path, sql: str) -> pd.DataFrame:
+    """``sql`` against the warehouse ``root/w.duckdb`` (read-only)."""
+    with duckdb.connect(str(root / "w.duckdb"), read_only=True) as conn:
+        return conn.execute(sql).fetchdf()

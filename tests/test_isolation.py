@@ -9,19 +9,20 @@ how much of their window was left out; repairing 2022-12-01 refreshes the window
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-import duckdb
 import pandas as pd
 import pytest
 
 from resources import raw_source as files
 
-from helpers import REAL_DATES, backfill_env, real_frame, write_raw_folder
+from helpers import (
+    REAL_DATES,
+    new_home,
+    real_frame,
+    run_backfill,
+    warehouse_frame,
+    write_raw_folder,
+)
 
-PROJECT = Path(__file__).resolve().parent.parent
 SLICE = [k for k in REAL_DATES if "2022-11-20" <= k <= "2022-12-10"]
 BAD_MINUTES, NO_PLAYERS = "2022-11-25", "2022-12-01"
 PLAYERS = files.PLAYER_BOXSCORES.name
@@ -34,22 +35,6 @@ def _defects(frames: dict[str, pd.DataFrame], drop_game: bool = True) -> None:
         frames[PLAYERS] = p[p["game_date"] != NO_PLAYERS]
 
 
-def _backfill(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nba_assets.backfill", "--workers", "1", *args],
-        cwd=PROJECT,
-        env=backfill_env(root),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-
-
-def _frame(root: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(root / "w.duckdb"), read_only=True) as conn:
-        return conn.execute(sql).fetchdf()
-
-
 def _teams_of(day: str) -> set[str]:
     teams = real_frame(files.TEAM_BOXSCORES.name)
     return set(teams.loc[teams["game_date"] == day, "team_abbreviation"])
@@ -58,12 +43,9 @@ def _teams_of(day: str) -> set[str]:
 @pytest.fixture(scope="module")
 def slice_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("isolation")
-    (root / "home").mkdir()
-    (root / "home" / "dagster.yaml").write_text(
-        (PROJECT / "dagster_home" / "dagster.yaml").read_text()
-    )
+    new_home(root)
     write_raw_folder(root / "raw", SLICE, _defects)
-    return root, _backfill(root)
+    return root, run_backfill(root)
 
 
 def test_the_bad_dates_are_held_back_alone_and_named(slice_run):
@@ -78,25 +60,29 @@ def test_the_bad_dates_are_held_back_alone_and_named(slice_run):
         "model not trained: needs an earlier season" in out
     )  # one season: the tables complete, no crash
     built = set(
-        _frame(
+        warehouse_frame(
             root, "SELECT DISTINCT game_date::VARCHAR AS d FROM nba_analytics.player_game_summary"
         )["d"]
     )
     assert built == set(SLICE) - {BAD_MINUTES, NO_PLAYERS}
     # the pre-game tables: every date but the held-back ones and the first (no earlier game)
     for table in ("nba_precompute.player_rolling_stats", "nba_ml.feature_rows"):
-        built = set(_frame(root, f"SELECT DISTINCT game_date::VARCHAR AS d FROM {table}")["d"])
+        built = set(
+            warehouse_frame(root, f"SELECT DISTINCT game_date::VARCHAR AS d FROM {table}")["d"]
+        )
         assert built == set(SLICE[1:]) - {BAD_MINUTES, NO_PLAYERS}, table
     # the raw table keeps the shipped rows, bad value included
     assert (
-        _frame(root, "SELECT count(*) AS n FROM nba_raw.player_boxscores WHERE min = 'abc'")["n"][0]
+        warehouse_frame(
+            root, "SELECT count(*) AS n FROM nba_raw.player_boxscores WHERE min = 'abc'"
+        )["n"][0]
         == 1
     )
 
 
 def test_windows_across_a_held_back_date_are_built_and_flagged(slice_run):
     root, _ = slice_run
-    rows = _frame(
+    rows = warehouse_frame(
         root,
         "SELECT game_date::VARCHAR AS d, team_abbr, window_games_held_back, history_complete "
         "FROM nba_precompute.player_rolling_stats",
@@ -114,7 +100,7 @@ def test_windows_across_a_held_back_date_are_built_and_flagged(slice_run):
     hit = late[late["team_abbr"].isin(_teams_of(NO_PLAYERS))]
     assert len(hit) and (hit["window_games_held_back"] >= 1).all()
     # the feature rows carry the same flags to the model
-    flags = _frame(
+    flags = warehouse_frame(
         root, "SELECT count(*) AS n FROM nba_ml.feature_rows WHERE NOT history_complete"
     )["n"][0]
     assert flags == (rows["history_complete"] == False).sum()  # noqa: E712
@@ -138,12 +124,12 @@ def test_a_date_built_alone_equals_the_same_date_built_in_the_range(slice_run):
 
     def rows() -> dict[str, pd.DataFrame]:
         return {
-            t: _frame(root, f"SELECT * FROM {t} WHERE game_date = '{day}' ORDER BY ALL")
+            t: warehouse_frame(root, f"SELECT * FROM {t} WHERE game_date = '{day}' ORDER BY ALL")
             for t in DERIVED
         }
 
     in_range = rows()
-    done = _backfill(root, "--start", day, "--end", day, "--model", "keep")
+    done = run_backfill(root, "--start", day, "--end", day, "--model", "keep")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     alone = rows()
     for table in DERIVED:
@@ -153,24 +139,24 @@ def test_a_date_built_alone_equals_the_same_date_built_in_the_range(slice_run):
 
 def test_repairing_a_date_refreshes_the_windows_that_read_it(slice_run):
     root, _ = slice_run
-    before = _frame(
+    before = warehouse_frame(
         root,
         f"SELECT player_id, game_date::VARCHAR AS d, window_games_held_back AS n "
         f"FROM nba_precompute.player_rolling_stats WHERE game_date > '{NO_PLAYERS}'",
     )
     write_raw_folder(root / "raw", SLICE, lambda frames: _defects(frames, drop_game=False))
-    done = _backfill(root, "--start", NO_PLAYERS, "--end", NO_PLAYERS)
+    done = run_backfill(root, "--start", NO_PLAYERS, "--end", NO_PLAYERS)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Held back" not in done.stdout  # the repaired date builds
     assert (
-        _frame(
+        warehouse_frame(
             root,
             f"SELECT count(*) AS n FROM nba_analytics.player_game_summary "
             f"WHERE game_date = '{NO_PLAYERS}'",
         )["n"][0]
         > 0
     )
-    after = _frame(
+    after = warehouse_frame(
         root,
         f"SELECT player_id, game_date::VARCHAR AS d, window_games_held_back AS n "
         f"FROM nba_precompute.player_rolling_stats WHERE game_date > '{NO_PLAYERS}'",

@@ -5,10 +5,6 @@ warehouse and model folder; then what it left behind and what a rerun may not ch
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import dagster as dg
 import duckdb
 import pandas as pd
@@ -17,48 +13,37 @@ import pytest
 from asset_checks.thresholds import EDGE_THRESHOLD
 from nba_assets import keys
 
-from helpers import REAL_DATES, backfill_env, latest_evaluation, real_frame, write_raw_folder
+from helpers import (
+    REAL_DATES,
+    latest_evaluation,
+    new_home,
+    real_frame,
+    run_backfill,
+    warehouse_frame,
+    write_raw_folder,
+)
 
-PROJECT = Path(__file__).resolve().parent.parent
 SLICE = [
     k for k in REAL_DATES if "2024-10-22" <= k <= "2024-12-10" or "2025-10-21" <= k <= "2025-11-09"
 ]
 PUSH_DATE = "2025-10-31"  # Royce O'Neale: books at 12.5 and 13.5 (median 13.0), he scored 13
 
 
-def _backfill(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nba_assets.backfill", "--workers", "1", *args],
-        cwd=PROJECT,
-        env=backfill_env(root),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("market")
-    home = root / "home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
+    home = new_home(root)
     write_raw_folder(root / "raw", SLICE)
     lines = real_frame("prop_lines.parquet")
     eastern = pd.to_datetime(lines["game_time"], utc=True).dt.tz_convert("US/Eastern")
     lines[eastern.dt.strftime("%Y-%m-%d").isin(SLICE)].to_parquet(
         root / "raw" / "prop_lines.parquet", index=False
     )
-    done = _backfill(root)
+    done = run_backfill(root)
     with pytest.MonkeyPatch.context() as env_patch:
         env_patch.setenv("DAGSTER_HOME", str(home))
         with dg.DagsterInstance.from_config(str(home)) as instance:
             yield root, done, instance
-
-
-def frame(root: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(root / "w.duckdb"), read_only=True) as conn:
-        return conn.execute(sql).fetchdf()
 
 
 def test_backfill_grades_the_market_and_prints_the_table(built):
@@ -66,7 +51,7 @@ def test_backfill_grades_the_market_and_prints_the_table(built):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Model vs market over" in done.stdout, done.stdout[-3000:]
     assert "| consensus line |" in done.stdout
-    graded = frame(
+    graded = warehouse_frame(
         root,
         "SELECT market, count(DISTINCT game_date) AS dates, count(*) AS n "
         "FROM nba_ml.prop_results GROUP BY market ORDER BY market",
@@ -78,7 +63,7 @@ def test_backfill_grades_the_market_and_prints_the_table(built):
 
 def test_every_book_name_of_the_points_lines_is_matched(built):
     root, _, instance = built
-    unmatched = frame(
+    unmatched = warehouse_frame(
         root,
         "SELECT * FROM nba_analytics.prop_lines_consensus "
         "WHERE market = 'player_points' AND player_id IS NULL",
@@ -90,7 +75,7 @@ def test_every_book_name_of_the_points_lines_is_matched(built):
 
 def test_edges_use_pre_game_lines_and_versions_trained_before_the_date(built):
     root, _, instance = built
-    edges = frame(root, "SELECT * FROM nba_ml.prop_edges")
+    edges = warehouse_frame(root, "SELECT * FROM nba_ml.prop_edges")
     assert len(edges) > 1000
     assert (edges["snapshot_at"] < edges["tip_off"]).all()
     assert (edges["trained_through"] < edges["game_date"]).all()
@@ -101,7 +86,7 @@ def test_edges_use_pre_game_lines_and_versions_trained_before_the_date(built):
     # the model's probability of the over falls as the line rises above the prediction
     assert edges.loc[edges["edge"] > 3, "model_over_prob"].mean() > 0.5
     assert edges.loc[edges["edge"] < -3, "model_over_prob"].mean() < 0.5
-    predictions = frame(root, "SELECT * FROM nba_ml.player_points_predictions")
+    predictions = warehouse_frame(root, "SELECT * FROM nba_ml.player_points_predictions")
     joined = edges.merge(predictions, on=["game_date", "player_id"], suffixes=("", "_made"))
     assert len(joined) == len(edges)
     assert (joined["predicted_points"] == joined["predicted_points_made"]).all()
@@ -112,7 +97,9 @@ def test_edges_use_pre_game_lines_and_versions_trained_before_the_date(built):
 
 def test_a_push_a_void_and_the_honesty_checks(built):
     root, _, instance = built
-    results = frame(root, f"SELECT * FROM nba_ml.prop_results WHERE game_date = '{PUSH_DATE}'")
+    results = warehouse_frame(
+        root, f"SELECT * FROM nba_ml.prop_results WHERE game_date = '{PUSH_DATE}'"
+    )
     oneale = results[
         (results["player_name"] == "Royce O'Neale") & (results["market"] == "player_points")
     ]
@@ -134,7 +121,7 @@ def test_market_evaluation_compares_the_same_rows(built):
     root, _, instance = built
     event = instance.get_latest_materialization_event(keys.MARKET_EVALUATION)
     meta = event.asset_materialization.metadata
-    results = frame(
+    results = warehouse_frame(
         root,
         "SELECT * FROM nba_ml.prop_results WHERE market = 'player_points' AND outcome <> 'void' "
         "AND predicted_points IS NOT NULL AND last_10_avg IS NOT NULL",
@@ -148,7 +135,9 @@ def test_market_evaluation_compares_the_same_rows(built):
     assert "break-even at -110: 52.4%" in meta["evaluation"].value
     # the two weekly pictures (MAEs, hit rate), as images the UI's markdown renders
     assert meta["evaluation"].value.count("](data:image/svg+xml;base64,") == 2
-    weeks = frame(root, "SELECT * FROM nba_ml.market_evaluation WHERE market = 'player_points'")
+    weeks = warehouse_frame(
+        root, "SELECT * FROM nba_ml.market_evaluation WHERE market = 'player_points'"
+    )
     assert len(weeks) == 3 and weeks["rows"].sum() == len(results)
 
 
@@ -169,11 +158,11 @@ def test_a_graded_row_is_never_regraded_with_another_prediction(built):
             "WHERE game_date = ? AND player_name = ? AND market = 'player_points'",
             [day, name],
         )
-    made = frame(root, f"SELECT * FROM nba_ml.prop_edges WHERE game_date = '{day}'")
-    done = _backfill(root, "--start", day, "--model", "keep")
+    made = warehouse_frame(root, f"SELECT * FROM nba_ml.prop_edges WHERE game_date = '{day}'")
+    done = run_backfill(root, "--start", day, "--model", "keep")
     assert done.returncode == 0, done.stdout[-3000:]
     # the date's slate has started: its edges are written back as they were made
-    again = frame(root, f"SELECT * FROM nba_ml.prop_edges WHERE game_date = '{day}'")
+    again = warehouse_frame(root, f"SELECT * FROM nba_ml.prop_edges WHERE game_date = '{day}'")
     order = ["player_id"]
     pd.testing.assert_frame_equal(
         made.sort_values(order).reset_index(drop=True),
@@ -182,7 +171,7 @@ def test_a_graded_row_is_never_regraded_with_another_prediction(built):
     check = dg.AssetCheckKey(keys.PROP_RESULTS, "never_regraded")
     evaluation = latest_evaluation(instance, check, day)
     assert not evaluation.passed and name in evaluation.description
-    kept = frame(
+    kept = warehouse_frame(
         root,
         f"SELECT predicted_points FROM nba_ml.prop_results WHERE game_date = '{day}' "
         f"AND player_name = '{name.replace(chr(39), chr(39) * 2)}' AND market = 'player_points'",

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pandas as pd
 import pytest
 
@@ -17,9 +16,18 @@ from basketball import model
 from nba_assets import keys
 from resources.dagster_internals import latest_check_evaluation
 
-from helpers import REAL_DATES, backfill_env, latest_evaluation, real_frame, write_raw_folder
+from helpers import (
+    PROJECT,
+    REAL_DATES,
+    backfill_env,
+    latest_evaluation,
+    new_home,
+    real_frame,
+    run_backfill,
+    warehouse_frame,
+    write_raw_folder,
+)
 
-PROJECT = Path(__file__).resolve().parent.parent
 SLICE = [
     k
     for k in REAL_DATES
@@ -56,38 +64,20 @@ def published_schedule(day: str, status: str) -> pd.DataFrame:
     )
 
 
-def _backfill(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "nba_assets.backfill", "--workers", "1"],
-        cwd=PROJECT,
-        env=backfill_env(root),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """The slice through 2023-11-12 and 2023-11-13 as tonight's published schedule, backfilled."""
     root = tmp_path_factory.mktemp("ml")
-    home = root / "home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
+    home = new_home(root)
     write_raw_folder(root / "raw", SLICE, _no_players_on_the_last_date)
     published_schedule(SLATE, "Scheduled").to_parquet(root / "raw" / "games.parquet", index=False)
-    done = _backfill(root)
+    done = run_backfill(root)
     with pytest.MonkeyPatch.context() as env_patch:
         env_patch.setenv(
             "DAGSTER_HOME", str(home)
         )  # the project's event log storage lives under it
         with dg.DagsterInstance.from_config(str(home)) as instance:
             yield root, done, instance
-
-
-def frame(root: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(root / "w.duckdb"), read_only=True) as conn:
-        return conn.execute(sql).fetchdf()
 
 
 def _card(root: Path, version: str) -> dict:
@@ -105,7 +95,7 @@ def test_backfill_trains_walk_forward_versions_and_predicts(trained):
     versions = event.asset_materialization.metadata["walk_forward"].value
     # the 2023-24 opener's version starts at the season's first date with feature rows (a team's
     # first game has no roster: 2023-10-24 and -25 have none)
-    opener = frame(
+    opener = warehouse_frame(
         root, "SELECT min(game_date)::VARCHAR AS d FROM nba_ml.feature_rows WHERE season = 2023"
     )["d"][0]
     assert "2023-10-24" < opener < "2023-10-30"
@@ -128,7 +118,7 @@ def test_tonights_slate_is_predicted_before_it_is_played(trained):
     analytics partitions are empty and pass as "not played yet"."""
     root, done, instance = trained
     assert f"Slate of {SLATE}: 4 games" in done.stdout, done.stdout[-2000:]
-    slate = frame(
+    slate = warehouse_frame(
         root, f"SELECT * FROM nba_ml.player_points_predictions WHERE game_date = '{SLATE}'"
     )
     teams = real_frame("team_boxscores.parquet")
@@ -138,7 +128,7 @@ def test_tonights_slate_is_predicted_before_it_is_played(trained):
     assert set(slate["model_cutoff"].astype(str)) == {SLATE}
     assert (slate["trained_through"].astype(str) == "2023-11-12").all()
     assert not slate["made_pre_game"].any()  # made today for a date of 2023: a replay
-    rows = frame(root, f"SELECT * FROM nba_ml.feature_rows WHERE game_date = '{SLATE}'")
+    rows = warehouse_frame(root, f"SELECT * FROM nba_ml.feature_rows WHERE game_date = '{SLATE}'")
     assert len(rows) == len(slate) and rows["points"].isna().all()
     for check in (
         dg.AssetCheckKey(keys.PLAYER_BOXSCORES, "shipped_values"),
@@ -148,7 +138,7 @@ def test_tonights_slate_is_predicted_before_it_is_played(trained):
         evaluation = latest_evaluation(instance, check, SLATE)
         assert evaluation.passed and "not played yet" in evaluation.description, check
     assert (
-        frame(
+        warehouse_frame(
             root, f"SELECT count(*) AS n FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'"
         )["n"][0]
         == 0
@@ -157,11 +147,11 @@ def test_tonights_slate_is_predicted_before_it_is_played(trained):
 
 def test_every_prediction_was_made_by_a_model_trained_before_its_date(trained):
     root, _, instance = trained
-    p = frame(root, "SELECT * FROM nba_ml.player_points_predictions")
+    p = warehouse_frame(root, "SELECT * FROM nba_ml.player_points_predictions")
     assert len(p) and (p["trained_through"] < p["game_date"]).all()
     assert (p["model_cutoff"] <= p["game_date"]).all()
     assert p["game_date"].min() > pd.Timestamp("2023-10-24")  # no version before 2023-24
-    day = frame(
+    day = warehouse_frame(
         root, "SELECT min(game_date)::VARCHAR AS d FROM nba_ml.feature_rows WHERE season = 2022"
     )["d"][0]
     first = latest_evaluation(
@@ -186,7 +176,7 @@ def test_the_model_trains_on_the_dates_that_passed_and_names_the_one_left_out(tr
         metadata["dates_left_out"].value == 1 and SEASON_END in metadata["dates_left_out_why"].value
     )
     assert (
-        frame(
+        warehouse_frame(
             root, f"SELECT count(*) AS n FROM nba_ml.feature_rows WHERE game_date = '{SEASON_END}'"
         )["n"][0]
         == 0
@@ -208,12 +198,12 @@ def test_model_checks_are_recorded_with_the_model(trained):
 
 def test_evaluation_table_scores_every_predictor_on_the_same_rows(trained):
     root, _, _ = trained
-    table = frame(root, "SELECT * FROM nba_ml.model_evaluation")
+    table = warehouse_frame(root, "SELECT * FROM nba_ml.model_evaluation")
     assert set(zip(table["population"], table["predictor"], strict=True)) == {
         (p, q) for p in ("all_played", "rotation") for q in ("model", *model.BASELINES)
     }
     assert table.groupby("population")["n_rows"].nunique().eq(1).all()
-    played = frame(
+    played = warehouse_frame(
         root, "SELECT * FROM nba_ml.feature_rows WHERE season = 2023 AND minutes_played > 0"
     )
     assert table.loc[table["population"] == "all_played", "n_rows"].iloc[0] == len(
@@ -230,10 +220,10 @@ def test_predictions_come_from_the_stored_artifacts(trained):
         .asset_materialization.metadata["walk_forward"]
         .value
     )
-    predictions = frame(
+    predictions = warehouse_frame(
         root, "SELECT * FROM nba_ml.player_points_predictions ORDER BY game_date, player_id"
     )
-    rows = frame(
+    rows = warehouse_frame(
         root,
         "SELECT * FROM nba_ml.feature_rows WHERE season = 2023 ORDER BY game_date, player_id",
     )
@@ -265,7 +255,7 @@ def graded(trained):
     """The morning after: 2023-11-13's box scores arrive and its games are final; the backfill
     runs again. Returns (root, run, the slate's predictions before it)."""
     root, _, _ = trained
-    before = frame(
+    before = warehouse_frame(
         root,
         f"SELECT * FROM nba_ml.player_points_predictions WHERE game_date = '{SLATE}' "
         "ORDER BY player_id",
@@ -281,13 +271,13 @@ def graded(trained):
             raw / name, index=False
         )
     published_schedule(SLATE, "Final").to_parquet(raw / "games.parquet", index=False)
-    return root, _backfill(root), before
+    return root, run_backfill(root), before
 
 
 def test_grading_keeps_the_predictions_as_made(graded):
     root, done, before = graded
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    after = frame(
+    after = warehouse_frame(
         root,
         f"SELECT * FROM nba_ml.player_points_predictions WHERE game_date = '{SLATE}' "
         "ORDER BY player_id",
@@ -299,7 +289,7 @@ def test_the_slate_is_graded_against_the_box_scores(graded):
     """Each prediction of 2023-11-13 has one result: played (the real points, the error by
     hand) or void (expected, did not play: no error)."""
     root, _, before = graded
-    results = frame(
+    results = warehouse_frame(
         root, f"SELECT * FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'"
     ).set_index("player_id")
     assert sorted(results.index) == sorted(before["player_id"])
@@ -346,7 +336,9 @@ with dg.DagsterInstance.get() as instance:
 def morning(graded):
     """2023-11-14's games are published; the morning_slate tick of 2023-11-14 runs."""
     root, _, _ = graded
-    results = frame(root, f"SELECT * FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'")
+    results = warehouse_frame(
+        root, f"SELECT * FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'"
+    )
     games = pd.concat(
         [published_schedule(SLATE, "Final"), published_schedule(NEXT, "Scheduled")],
         ignore_index=True,
@@ -370,12 +362,14 @@ def test_the_morning_tick_grades_last_night_and_predicts_tonight(morning):
     assert "success True" in done.stdout, done.stdout[-3000:] + done.stderr[-3000:]
     assert f"('dagster/asset_partition_range_end', '{NEXT}')" in done.stdout
     assert f"('dagster/asset_partition_range_start', '{SLATE}')" in done.stdout
-    again = frame(root, f"SELECT * FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'")
+    again = warehouse_frame(
+        root, f"SELECT * FROM nba_ml.prediction_results WHERE game_date = '{SLATE}'"
+    )
     pd.testing.assert_frame_equal(
         again.sort_values("player_id", ignore_index=True),
         results.sort_values("player_id", ignore_index=True),
     )
-    tonight = frame(
+    tonight = warehouse_frame(
         root, f"SELECT * FROM nba_ml.player_points_predictions WHERE game_date = '{NEXT}'"
     )
     teams = real_frame("team_boxscores.parquet")
@@ -501,5 +495,7 @@ def test_a_model_that_loses_to_a_baseline_blocks_the_predictions(trained):
     assert (
         f"model {version}" in done.stdout and "check 'beats_baselines' did not pass" in done.stdout
     ), done.stdout
-    predictions = frame(root, "SELECT DISTINCT model_version FROM nba_ml.player_points_predictions")
+    predictions = warehouse_frame(
+        root, "SELECT DISTINCT model_version FROM nba_ml.player_points_predictions"
+    )
     assert version not in set(predictions["model_version"])
