@@ -38,6 +38,9 @@ ARTIFACTS = PROJECT / "artifacts" / "ui_benchmark"
 MARKER = "NBA_UI_BENCHMARK_TOKEN"  # set on the webserver, inherited by the code server it starts
 ASSET = "nba_analytics/player_game_summary"
 PARTITIONS_TAB = "/assets/nba_ml/prediction_results?view=partitions"
+# the market evaluation's weekly charts: SVG images in its markdown metadata, loaded and drawn
+MARKET_CHARTS_JS = """return [...document.images].filter(i => i.src.startsWith('data:image/svg+xml')
+  && i.complete && i.naturalWidth > 0).length;"""
 GROUPS = ("nba_raw", "nba_analytics", "nba_precompute", "nba_ml")
 CHECK_STATUS = "Succeeded|Failed|Skipped|In progress|Not evaluated"  # the Checks tab's list
 PLOTS_BUTTON = "//button[normalize-space(.)='Plots']"  # overview > Metadata > Table | Plots
@@ -176,6 +179,13 @@ def pages(n_assets: int, n_partitioned: int, checks: list[str]) -> list[tuple]:
             return empty or max(d.execute_script(PLOT_PIXELS_JS), default=0) > 0
         return False
 
+    def market(d, text):
+        if "Latest materialization" not in text:
+            return False
+        for button in d.find_elements(By.XPATH, "//*[normalize-space(text())='[Show Markdown]']"):
+            d.execute_script("arguments[0].click();", button)  # the evaluation's markdown
+        return d.execute_script(MARKET_CHARTS_JS) >= 2
+
     expanded = ",".join(f"global@global:{g}" for g in GROUPS)
     return [
         ("lineage", f"/asset-groups?expanded={expanded}", lineage, f"{n_assets} nodes coloured"),
@@ -184,6 +194,7 @@ def pages(n_assets: int, n_partitioned: int, checks: list[str]) -> list[tuple]:
         ("checks tab", f"/assets/{ASSET}?view=checks", checks_tab, f"{len(checks)} check statuses"),
         ("partitions tab", PARTITIONS_TAB, partitions, "health bar: counts sum to N selected"),
         ("plots", f"/assets/{ASSET}", plots, "Metadata > Plots clicked: a plot with points"),
+        ("market", "/assets/nba_ml/market_evaluation", market, "the 2 weekly charts drawn"),
     ]
 
 

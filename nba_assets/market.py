@@ -489,9 +489,29 @@ def market_markdown(results: pd.DataFrame, weeks: pd.DataFrame) -> str:
         "",
         *_weekly_charts(weeks),
         "",
-        model.markdown(weeks.assign(week=weeks["week"].dt.strftime("%Y-%m-%d"))),
+        *(
+            model.markdown(part.assign(week=part["week"].dt.strftime("%Y-%m-%d"))[columns]) + "\n"
+            for market, columns in WEEKLY_COLUMNS.items()
+            if len(part := weeks[weeks["market"] == market])
+        ),
     ]
     return "\n".join(lines)
+
+
+WEEKLY_COLUMNS = {  # what each market's weekly table shows (threes lines are market only)
+    props.POINTS: [
+        "week",
+        "market",
+        "rows",
+        "model_mae",
+        "line_mae",
+        "last_10_mae",
+        "model_closer_share",
+        "bets",
+        "hit_rate",
+    ],
+    props.THREES: ["week", "market", "over_rate"],
+}
 
 
 def _weekly_charts(weeks: pd.DataFrame) -> list[str]:
