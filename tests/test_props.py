@@ -14,7 +14,7 @@ from basketball import props
 from nba_assets import contracts, market
 from resources.raw_source import PLAYER_BOXSCORES, PROP_LINES, RawSource
 
-from helpers import REAL_RAW
+from helpers import REAL_RAW, real_frame
 
 SOURCE = RawSource(raw_dir=REAL_RAW)
 
@@ -150,3 +150,62 @@ def test_over_probability_counts_the_validation_errors_above_the_line():
     # actual = 15 + e > 17.5  <=>  e > 2.5: the errors 3..9, 7 of 20
     assert p.tolist() == [7 / 20]
     assert props.over_probability(pd.Series([25.0]), pd.Series([17.5]), quantiles).isna().all()
+
+
+def test_a_snapshot_name_without_a_pull_time_is_a_problem_of_its_date_only(tmp_path):
+    """The pull time is in the snapshot's name; a name without one cannot show the line was
+    pre-game: its rows' date fails shipped_values (named by file, column, row and value), the
+    other dates read as usual."""
+    lines = real_frame("prop_lines.parquet")
+    day = lines["source_file"] == "raw_20251108_170000.csv"
+    row = lines.index[day][0]
+    lines.loc[row, "source_file"] = "snapshot.csv"
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    lines.to_parquet(folder / "prop_lines.parquet")
+    source = RawSource(raw_dir=str(folder))
+    problems = source.problems(PROP_LINES, [date(2025, 11, 8), date(2025, 11, 9)])
+    assert problems[["column", "row", "value"]].values.tolist() == [
+        ["source_file", row, "'snapshot.csv'"]
+    ]
+    assert set(problems["game_date"].dt.strftime("%Y-%m-%d")) == {"2025-11-08"}
+    assert str(folder / "prop_lines.parquet") == problems["file"].iloc[0]
+    assert (
+        len(source.read(PROP_LINES, [date(2025, 11, 9)]))
+        == (lines["source_file"] == "raw_20251109_170000.csv").sum()
+    )
+
+
+def test_a_graded_prediction_that_is_not_the_one_made_fails_graded_as_made():
+    """The rule on real-shaped rows: the stored prediction differs, or the version trained on
+    its own date: ERROR naming the player."""
+    made = pd.DataFrame(
+        {
+            "game_date": pd.to_datetime(["2025-11-09"] * 2),
+            "player_id": [1, 2],
+            "predicted_points": [20.0, 11.0],
+            "model_version": ["v"] * 2,
+            "predicted_at": pd.to_datetime(["2025-11-09 15:00"] * 2),
+        }
+    )
+    graded = made.assign(
+        player_name=["A", "B"],
+        market="player_points",
+        trained_through=pd.to_datetime(["2025-11-08", "2025-11-09"]),
+        predicted_points=[21.0, 11.0],
+    )
+    outcome = market_rules.predictions_as_made(graded, made, ["2025-11-09"])["2025-11-09"]
+    assert not outcome.passed and outcome.severity == "ERROR"
+    assert outcome.metadata["details"] == [
+        "A (player_points): not the prediction as made",
+        "B (player_points): version trained on or after the date",
+    ]
+    assert market_rules.predictions_as_made(
+        made.assign(
+            player_name=["A", "B"],
+            market="player_points",
+            trained_through=pd.to_datetime(["2025-11-08"] * 2),
+        ),
+        made,
+        ["2025-11-09"],
+    )["2025-11-09"].passed
