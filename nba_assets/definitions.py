@@ -14,7 +14,7 @@ import dagster as dg
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-from nba_assets import analytics, backups, jobs, market, ml, precompute, raw  # noqa: E402
+from nba_assets import alerts, analytics, backups, jobs, market, ml, precompute, raw  # noqa: E402
 from nba_assets.gating import Lineage  # noqa: E402
 from resources.bigquery import bigquery_warehouse, warehouse_bigquery_io_manager  # noqa: E402
 from resources.deployment import DEPLOYMENTS, current  # noqa: E402
@@ -79,6 +79,7 @@ def definitions(resources: dict) -> dg.Definitions:
         market.definitions(),
         jobs.definitions(),
         backups.definitions(),
+        alerts.definitions(),
         dg.Definitions(resources=resources, executor=dg.in_process_executor),
     )
 
