@@ -184,16 +184,6 @@ def game_teams(games: pd.Series, names: Mapping[str, str]) -> pd.DataFrame:
     )
 
 
-def eastern_date(game_time: pd.Series) -> pd.Series:
-    """UTC tip-off times (ISO strings) -> the game's date, ``YYYY-MM-DD`` in US/Eastern.
-
-    NBA dates are Eastern: a 7:30 pm ET tip-off on Nov 1 is 2025-11-01T23:30Z but a 10 pm ET
-    one is already Nov 2 in UTC, and box scores date both games Nov 1.
-    """
-    times = pd.to_datetime(game_time, utc=True)
-    return times.dt.tz_convert("America/New_York").dt.strftime("%Y-%m-%d")
-
-
 # ---- aliases ---------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from asset_checks.emit import emit_all
 from asset_checks.rules import ERROR, Outcome, day
+from basketball import grading
 from nba_assets import keys
 from nba_assets.gating import GATE_CHECK, GATE_DESCRIPTION, HELD_BACK, held_back_reasons
 from nba_assets.partitions import GAME_DATES
@@ -118,6 +119,17 @@ def gate_results(context: dg.AssetExecutionContext, key: dg.AssetKey, held: dict
         held_back={},
         only_failures=True,
     )
+
+
+def kept_as_made(
+    warehouse, key: dg.AssetKey, contract: dg.TableSchema, dates: list[str], held, now
+) -> tuple[set[str], pd.DataFrame]:
+    """(the dates of ``dates`` whose stored rows of ``key`` are kept as made: their slate has
+    started, ``grading.kept_dates``; those stored rows, but of the ``held`` dates)."""
+    stored = warehouse.read(key, contract, dates[0], dates[-1])
+    kept = grading.kept_dates(stored, now)
+    rows = stored[day(stored["game_date"]).isin(kept - set(held))] if len(stored) else stored
+    return kept, rows
 
 
 def not_final(context, schedule: pd.DataFrame, held: dict[str, str]) -> dict[str, str]:

@@ -25,12 +25,13 @@ import pandas as pd
 
 from asset_checks import thresholds
 from asset_checks.rules import day
-from basketball import grading, model, names, props
+from basketball import model, names, props
 from basketball.calendar import season_of
 from nba_assets import charts, contracts, keys, market_checks, ml_checks
 from nba_assets.common import (
     TABLE_KINDS,
     gate_results,
+    kept_as_made,
     not_final,
     report_per_date,
     table_asset_args,
@@ -148,7 +149,7 @@ def _on_dates_of(
 
 def _earlier_players(warehouse: Warehouse, prop_lines: pd.DataFrame) -> pd.DataFrame:
     """The players with minutes of every built date from the season before the first line's
-    through the last line's date (names only: which player a book means)."""
+    through the last line's date (names only: which player a book means), in one read."""
     if prop_lines.empty:
         return empty(contracts.PLAYER_GAME_SUMMARY)
     dates = day(prop_lines["game_date"])
@@ -181,13 +182,10 @@ def prop_lines_consensus(
 ):
     held = held_back(context, [keys.PROP_LINES, keys.EXPECTED_ROSTERS, keys.PLAYER_GAME_SUMMARY])
     rosters = _on_dates_of(warehouse, keys.EXPECTED_ROSTERS, contracts.EXPECTED_ROSTERS, prop_lines)
-    players = _on_dates_of(
-        warehouse, keys.PLAYER_GAME_SUMMARY, contracts.PLAYER_GAME_SUMMARY, prop_lines
-    )
-    played = players[players["minutes_played"] > 0]
+    earlier = _earlier_players(warehouse, prop_lines)  # D's own players among them
+    played = earlier[day(earlier["game_date"]).isin(set(day(prop_lines["game_date"])))]
     frame, late = consensus_lines(
-        *(without_dates(f, held) for f in (prop_lines, rosters, played)),
-        _earlier_players(warehouse, prop_lines),
+        *(without_dates(f, held) for f in (prop_lines, rosters, played)), earlier
     )
     with_lines = set(day(frame["game_date"])) if len(frame) else set()
     notes = {
@@ -276,9 +274,11 @@ def prop_edges(
     rows = _on_dates_of(warehouse, keys.FEATURE_ROWS, FEATURE_ROWS, points)
     versions = require_model(context, keys.POINTS_MODEL, ml_checks.blocking_model_check_keys())
     dates = list(context.partition_keys)
-    stored = warehouse.read(keys.PROP_EDGES, contracts.PROP_EDGES, dates[0], dates[-1])
     now = datetime.now(timezone.utc)
-    kept = grading.kept_dates(stored, now) - set(held)
+    kept, kept_rows = kept_as_made(
+        warehouse, keys.PROP_EDGES, contracts.PROP_EDGES, dates, held, now
+    )
+    kept -= set(held)
     fresh = edges(
         *(
             without_dates(f, {**held, **dict.fromkeys(kept)})
@@ -288,7 +288,6 @@ def prop_edges(
         config.edge_threshold,
     ).assign(edges_made_at=now.replace(tzinfo=None))
     fresh = _columns(fresh, contracts.PROP_EDGES)
-    kept_rows = stored[day(stored["game_date"]).isin(kept)] if len(stored) else stored
     frame = pd.concat([f for f in (kept_rows, fresh) if len(f)] or [fresh], ignore_index=True)
     report_per_date(
         context,

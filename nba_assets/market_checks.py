@@ -5,7 +5,7 @@ whose prediction or line would change."""
 
 import pandas as pd
 
-from asset_checks import market_rules, rules, thresholds
+from asset_checks import market_rules, ml_rules, rules, thresholds
 from nba_assets import keys
 from nba_assets.common import check_spec, emit_checks
 
@@ -112,29 +112,12 @@ def consensus_checks(context, frame: pd.DataFrame, held: set[str]):
 
 def edge_checks(context, frame: pd.DataFrame, held: set[str]):
     dates = list(context.partition_keys)
-    late = pd.to_datetime(frame["trained_through"]) >= pd.to_datetime(frame["game_date"])
-    bad = frame[late]
     yield from emit_checks(
         context,
         EDGE_SPECS,
         {
             "lines_before_tip": market_rules.lines_before_tip(frame, dates),
-            "trained_before_date": rules.collect(
-                dates,
-                [
-                    rules.problems_frame(
-                        bad["game_date"],
-                        rules.ERROR,
-                        bad["player_name"].astype(str)
-                        + ": version "
-                        + bad["model_version"]
-                        + " trained through "
-                        + bad["trained_through"].astype(str),
-                    )
-                ],
-                "every edge's version trained before the date",
-                rules.counts_by_date(frame),
-            ),
+            "trained_before_date": ml_rules.trained_before_date(frame, dates),
         },
         held_back={keys.PROP_EDGES: held},
     )

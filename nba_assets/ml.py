@@ -24,6 +24,7 @@ from basketball import grading, model, walk_forward
 from nba_assets import contracts, keys, ml_checks
 from nba_assets.common import (
     gate_results,
+    kept_as_made,
     not_final,
     report_per_date,
     table_asset_args,
@@ -117,11 +118,15 @@ def player_points_predictions(
     held = held_back(context, [keys.FEATURE_ROWS])
     versions = require_model(context, keys.POINTS_MODEL, ml_checks.blocking_model_check_keys())
     dates = list(context.partition_keys)
-    stored = warehouse.read(
-        keys.PLAYER_POINTS_PREDICTIONS, contracts.PLAYER_POINTS_PREDICTIONS, dates[0], dates[-1]
-    )
     now = datetime.now(timezone.utc)
-    kept = grading.kept_dates(stored, now)
+    kept, kept_rows = kept_as_made(
+        warehouse,
+        keys.PLAYER_POINTS_PREDICTIONS,
+        contracts.PLAYER_POINTS_PREDICTIONS,
+        dates,
+        held,
+        now,
+    )
     by_date = dict(tuple(rows.groupby(day(rows["game_date"])))) if len(rows) else {}
     by_version, notes = {}, {}  # the dates each version predicts, one prediction call each
     for d in dates:
@@ -145,7 +150,6 @@ def player_points_predictions(
                 made_pre_game=~days.map(lambda d: grading.started(d, now)).astype(bool),
             )
         )
-    kept_rows = stored[day(stored["game_date"]).isin(kept - set(held))] if len(stored) else stored
     parts = [f for f in (kept_rows, *frames) if len(f)]
     frame = pd.concat(parts, ignore_index=True) if parts else kept_rows
     per_date = pd.DataFrame({"kept_as_made": [float(d in kept) for d in dates]}, index=dates)

@@ -45,7 +45,9 @@ def props(team_map) -> pd.DataFrame:
         [
             pd.DataFrame(
                 {
-                    "game_date": names.eastern_date(raw["game_time"]),
+                    "game_date": pd.to_datetime(raw["game_time"], utc=True)
+                    .dt.tz_convert("America/New_York")
+                    .dt.strftime("%Y-%m-%d"),
                     "player": raw["player"],
                     "market": raw["market"],
                 }
