@@ -11,6 +11,15 @@ table below it; every other date builds in the same runs. Exit status: 0 when th
 the end, with the held-back dates listed, and 1 only when something could not run (bad input of
 a whole file, a crash).
 
+The UI lists it like a backfill of its own: every run is created with the code location's origin
+(under its job, on the overview timeline) and tagged with one backfill id, and once the command
+ends the Backfills tab has that backfill with each asset's targeted, materialized and failed dates
+(a held-back date counts as failed). It is stored only when finished, so a running daemon never
+takes it for a request. The runs execute in this command's processes, not through the run queue:
+the queue's tag limits do not apply to them. The terminal shows a progress bar per stage (a line
+per stage when it is not a terminal); Dagster's event log goes to
+``$DAGSTER_HOME/logs/nba-backfill-<id>.log``, named in the summary.
+
 Then the model: ``points_model`` brings its walk-forward versions up to the as-of date once every
 date is built, unless its latest materialization already has them (``--model auto``: versions
 whose rows did not change are reused, so this costs the new versions only), always (``--model
@@ -34,6 +43,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import dagster as dg
 
@@ -49,10 +59,23 @@ from nba_assets.partitions import (
     register_game_dates,
     today,
 )
-from resources.dagster_internals import latest_materialization_ids
+from nba_assets.progress import BackfillProgress, event_log_config
+from nba_assets.summary import held_back_partitions, print_summary
+from resources.dagster_internals import (
+    CodeLocation,
+    execute_job_run,
+    latest_materialization_ids,
+    new_backfill_id,
+    record_backfill,
+)
 
 PID_TAG = "nba/pid"
+BACKFILL_TAG = "dagster/backfill"  # Dagster's own tag: the Backfills tab lists the run under its id
+PARTITION_TAG = "dagster/partition"
 AS_OF_ENV = "NBA_AS_OF"
+BACKFILL_ENV = "NBA_BACKFILL_ID"  # the worker processes' runs carry these too (``_tags``)
+EVENT_LOG_ENV = "NBA_EVENT_LOG"
+LOCATION_NAME = "nba"  # workspace.yaml's location_name: the UI lists the runs under its jobs
 MIN_KEYS_PER_WORKER = 60  # below this a second process costs more than it saves
 OUTCOMES = (
     UpstreamCheckFailed.__name__,
@@ -64,6 +87,11 @@ OUTCOMES = (
 class BackfillReport:
     keys: list[str]
     as_of: str = ""
+    backfill_id: str = ""
+    log_path: str = ""
+    all_keys: list[str] = field(default_factory=list)
+    targeted: dict[dg.AssetKey, set[str | None]] = field(default_factory=dict)
+    held: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # date -> tables, why
     materialized: dict[dg.AssetKey, set[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -88,8 +116,25 @@ def spans(keys: list[str], all_keys: list[str]) -> list[tuple[str, str]]:
 
 
 def _tags() -> dict[str, str]:
-    """Every run's tags: made by this command (and process), and the as-of date it ran for."""
-    return {"nba/backfill": "cli", PID_TAG: str(os.getpid()), AS_OF_TAG: os.environ[AS_OF_ENV]}
+    """Every run's tags: made by this command (and process), the backfill it belongs to, and the
+    as-of date it ran for."""
+    return {
+        "nba/backfill": "cli",
+        PID_TAG: str(os.getpid()),
+        AS_OF_TAG: os.environ[AS_OF_ENV],
+        BACKFILL_TAG: os.environ[BACKFILL_ENV],
+    }
+
+
+def _location() -> CodeLocation:
+    return CodeLocation("nba_assets.definitions", "defs", LOCATION_NAME, os.getcwd())
+
+
+def _launch(job, instance, tags: dict[str, str], assets=None):
+    """One run in this process, as the UI would have created it (under its job, with the
+    location's origin), its events going to the backfill's event file only."""
+    config = event_log_config(os.environ[EVENT_LOG_ENV])
+    return execute_job_run(instance, _location(), job, tags, assets, run_config=config)
 
 
 def default_as_of(played: list[date]) -> str:
@@ -97,22 +142,21 @@ def default_as_of(played: list[date]) -> str:
     return (max(played) + timedelta(days=1)).isoformat() if played else today().isoformat()
 
 
-def _run(job, instance, first: str, last: str, selection) -> dg.ExecuteInProcessResult:
+def _run(job, instance, first: str, last: str, selection):
     """One run of ``job`` over ``selection`` (None: the whole job) and its checks: a single
     partition when ``first == last``, else the range as one run."""
     tags = _tags()
-    if selection is not None:
-        assets = set(selection)
-        job = job.get_subset(
-            asset_selection=assets,
-            asset_check_selection=set(
-                job.asset_layer.asset_graph.get_check_keys_for_assets(assets)
-            ),
-        )
-    common = dict(instance=instance, raise_on_error=False)
-    if first == last:
-        return job.execute_in_process(partition_key=first, tags=tags, **common)
-    return job.execute_in_process(tags={**tags, RANGE_START: first, RANGE_END: last}, **common)
+    span = {PARTITION_TAG: first} if first == last else {RANGE_START: first, RANGE_END: last}
+    assets = set(selection) if selection is not None else None
+    return _launch(job, instance, {**tags, **span}, assets)
+
+
+def _target(report: BackfillReport, assets, first: str | None = None, last: str | None = None):
+    """Note what a run is asked to build (``first`` None: unpartitioned), for the backfill's
+    per-asset progress in the UI."""
+    keys = {None} if first is None else {k for k in report.all_keys if first <= k <= last}
+    for asset in assets:
+        report.targeted.setdefault(asset, set()).update(keys)
 
 
 def _record(report: BackfillReport, result: dg.ExecuteInProcessResult) -> None:
@@ -154,6 +198,9 @@ def stages(order: list[dg.AssetKey]) -> list[list[dg.AssetKey]]:
     return [s for s in ([k for k in order if k not in pre], pre) if s]
 
 
+STAGE_NAMES = ("raw + analytics tables", "pre-game tables")
+
+
 def _stage_runs(
     report: BackfillReport,
     instance: dg.DagsterInstance,
@@ -161,17 +208,23 @@ def _stage_runs(
     order: list[dg.AssetKey],
     keys: list[str],
     workers: int,
+    progress: BackfillProgress,
 ) -> None:
     """Each stage over ``keys``: one ranged run, or ``workers`` contiguous ranged runs in parallel
     processes."""
     chunks = season_chunks(keys, max(1, min(workers, len(keys) // MIN_KEYS_PER_WORKER)))
     if len(chunks) == 1:
-        _record(report, _run(job, instance, keys[0], keys[-1], order))
+        _target(report, order, keys[0], keys[-1])
+        with progress.stage("tables", order, keys):
+            _record(report, _run(job, instance, keys[0], keys[-1], order))
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for stage in stages(order):
+        for name, stage in zip(STAGE_NAMES, stages(order), strict=False):
+            for first, last in chunks:
+                _target(report, stage, first, last)
             selection = [[k.to_user_string() for k in stage]] * len(chunks)
-            _collect(report, pool.map(_chunk, *zip(*chunks, strict=True), selection))
+            with progress.stage(name, stage, keys):
+                _collect(report, pool.map(_chunk, *zip(*chunks, strict=True), selection))
             if report.errors:
                 return
 
@@ -246,13 +299,19 @@ def backfill(
 ) -> BackfillReport:
     raw = RESOURCES["raw_source"]
     as_of = as_of or default_as_of(raw.played_dates())
-    os.environ[AS_OF_ENV] = as_of  # the worker processes' runs carry it too (``_tags``)
+    backfill_id = new_backfill_id()
+    log_path = Path(instance.root_directory) / "logs" / f"nba-backfill-{backfill_id}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # the worker processes' runs carry these too (``_tags``, ``_launch``)
+    os.environ.update({AS_OF_ENV: as_of, BACKFILL_ENV: backfill_id, EVENT_LOG_ENV: str(log_path)})
     register_game_dates(instance, raw.game_dates(date.fromisoformat(as_of)))
     killed = mark_killed_runs_failed(instance)
     all_keys = [k for k in known_dates(instance) if k <= as_of]
     end = min(end or as_of, as_of)
     keys = [k for k in all_keys if (start is None or k >= start) and k <= end]
-    report = BackfillReport(keys=keys, as_of=as_of)
+    report = BackfillReport(
+        keys=keys, as_of=as_of, backfill_id=backfill_id, log_path=str(log_path), all_keys=all_keys
+    )
     if killed:
         report.notes.append(f"{len(killed)} run(s) left STARTED by a killed process marked failed")
     if not keys:
@@ -260,16 +319,36 @@ def backfill(
     job = defs.resolve_job_def("all_tables")
     graph = defs.resolve_asset_graph()
     order = [k for k in graph.toposorted_asset_keys if k in job.asset_layer.executable_asset_keys]
-    started = time.perf_counter()
-    _stage_runs(report, instance, job, order, keys, workers)
-    refreshed = (
-        _refresh_later_windows(report, instance, job, order, all_keys) if not report.errors else []
-    )
-    if not report.errors:
-        _model_and_predictions(
-            report, instance, all_keys, sorted(set(keys) | set(refreshed)), model
+    started, wall = time.perf_counter(), time.time()
+    with BackfillProgress(log_path) as progress:
+        _stage_runs(report, instance, job, order, keys, workers, progress)
+        refreshed = (
+            _refresh_later_windows(report, instance, job, order, all_keys, progress)
+            if not report.errors
+            else []
         )
+        if not report.errors:
+            _model_and_predictions(
+                report, instance, all_keys, sorted(set(keys) | set(refreshed)), model, progress
+            )
     report.seconds = time.perf_counter() - started
+    report.held = held_back_partitions(instance, keys)
+    built = {  # a held-back date is written empty: the UI counts it failed, as the summary does
+        asset: {p for p in parts if asset.to_user_string() not in report.held.get(p, ((),))[0]}
+        for asset, parts in report.materialized.items()
+    }
+    record_backfill(
+        instance,
+        backfill_id,
+        graph,
+        report.targeted,
+        built,
+        tags=_tags(),
+        started=wall,
+        ended=time.time(),
+        title=f"nba-backfill {keys[0]}..{keys[-1]}",
+        description=f"nba-backfill as of {as_of}: {len(keys)} dates, {report.runs} runs",
+    )
     return report
 
 
@@ -281,7 +360,7 @@ def later_window_keys(range_keys: list[str], all_keys: list[str]) -> list[str]:
 
 
 def _refresh_later_windows(
-    report: BackfillReport, instance: dg.DagsterInstance, job, order, all_keys
+    report: BackfillReport, instance: dg.DagsterInstance, job, order, all_keys, progress
 ) -> list[str]:
     """Rebuild the already-built pre-game dates after the range whose window reads the range
     (never-built dates stay unbuilt)."""
@@ -294,8 +373,12 @@ def _refresh_later_windows(
     for asset in pre:
         stale |= set(latest_materialization_ids(instance, asset, later))
     refreshed = sorted(k for k in stale if k in later)
-    for first, last in spans(refreshed, all_keys):
-        _record(report, _run(job, instance, first, last, pre))
+    if not refreshed:
+        return []
+    with progress.stage("later pre-game windows", pre, refreshed):
+        for first, last in spans(refreshed, all_keys):
+            _target(report, pre, first, last)
+            _record(report, _run(job, instance, first, last, pre))
     return refreshed
 
 
@@ -305,6 +388,7 @@ def _model_and_predictions(
     all_keys: list[str],
     predict_keys: list[str],
     model: str,
+    progress: BackfillProgress,
 ) -> None:
     built = set(latest_materialization_ids(instance, asset_keys.FEATURE_ROWS, all_keys))
     event = instance.get_latest_materialization_event(asset_keys.POINTS_MODEL)
@@ -319,11 +403,10 @@ def _model_and_predictions(
                 f"({missing[0]} ..); backfill every date first"
             )
             return
-        result = defs.resolve_job_def("train_points_model").execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            tags=_tags(),
-        )
+        train = defs.resolve_job_def("train_points_model")
+        _target(report, [asset_keys.POINTS_MODEL])
+        with progress.stage("points model (walk-forward)", [asset_keys.POINTS_MODEL], ["-"]):
+            result = _launch(train, instance, _tags())
         _record(report, result)
         if not result.success:
             report.notes.append(_failure_message(result))
@@ -332,16 +415,22 @@ def _model_and_predictions(
     if report.errors:
         return
     job = defs.resolve_job_def("predict_points")
-    for first, last in spans([k for k in predict_keys if k in built], all_keys):
-        result = _run(job, instance, first, last, None)
-        _record(report, result)
-        if not result.success:
-            report.notes.append(
-                f"player_points_predictions {first}..{last} not built: " + _failure_message(result)
-            )
-    result = defs.resolve_job_def("evaluate_market").execute_in_process(
-        instance=instance, raise_on_error=False, tags=_tags()
-    )  # the model against the market over every graded date
+    targets = [k for k in predict_keys if k in built]
+    assets = sorted(job.asset_layer.executable_asset_keys)
+    with progress.stage("predictions and grading", assets, targets):
+        for first, last in spans(targets, all_keys):
+            _target(report, assets, first, last)
+            result = _run(job, instance, first, last, None)
+            _record(report, result)
+            if not result.success:
+                report.notes.append(
+                    f"player_points_predictions {first}..{last} not built: "
+                    + _failure_message(result)
+                )
+    evaluate = defs.resolve_job_def("evaluate_market")
+    _target(report, [asset_keys.MARKET_EVALUATION])
+    with progress.stage("model against the market", [asset_keys.MARKET_EVALUATION], ["-"]):
+        result = _launch(evaluate, instance, _tags())  # over every graded date
     _record(report, result)
     if not result.success:
         report.notes.append("market_evaluation not built: " + _failure_message(result))
@@ -401,8 +490,6 @@ def main(argv: list[str] | None = None) -> int:
         "predict the range with the current model",
     )
     args = parser.parse_args(argv)
-    from nba_assets.summary import print_summary
-
     with dg.DagsterInstance.get() as instance:
         report = backfill(instance, args.start, args.end, args.workers, args.model, args.as_of)
         print_summary(instance, report)

@@ -16,6 +16,7 @@ warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 from nba_assets import alerts, analytics, backups, jobs, market, ml, precompute, raw  # noqa: E402
 from nba_assets.gating import Lineage  # noqa: E402
+from nba_assets.progress import EVENT_LOGGER, event_file_logger  # noqa: E402
 from resources.bigquery import bigquery_warehouse, warehouse_bigquery_io_manager  # noqa: E402
 from resources.deployment import DEPLOYMENTS, current  # noqa: E402
 from resources.model_store import ModelStore, default_model_dir  # noqa: E402
@@ -80,7 +81,12 @@ def definitions(resources: dict) -> dg.Definitions:
         jobs.definitions(),
         backups.definitions(),
         alerts.definitions(),
-        dg.Definitions(resources=resources, executor=dg.in_process_executor),
+        dg.Definitions(
+            resources=resources,
+            executor=dg.in_process_executor,
+            # the console by default, as for any job; nba-backfill sends its runs' events to a file
+            loggers={"console": dg.colored_console_logger, EVENT_LOGGER: event_file_logger},
+        ),
     )
 
 

@@ -93,6 +93,9 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
         f"\nBackfill of {len(report.keys)} partitions ({report.keys[0]} .. {report.keys[-1]}) in "
         f"{report.seconds:.1f} s, {report.runs} run(s)"
     )
+    if report.backfill_id:
+        print(f"  In the UI: Runs > Backfills > {report.backfill_id} (every run, per-asset counts)")
+        print(f"  Dagster's event log: {report.log_path}")
     print("\nRows per table")
     for table, rows in table_rows(tables).items():
         done = len(report.materialized.get(dg.AssetKey.from_user_string(table), ()))
@@ -111,7 +114,7 @@ def print_summary(instance: dg.DagsterInstance, report) -> None:
         )
         for _date, (severity, description) in r["failed"].items():
             print(f"      {severity:5s} {description[:220]}")
-    held = held_back_partitions(instance, report.keys)
+    held = report.held
     if held:
         print(
             f"\nHeld back: {sum(len(a) for a, _ in held.values())} partitions on "

@@ -17,6 +17,11 @@ Why they are needed at all, each for one thing the public API (Dagster 1.13) doe
   validation (``dagster_instance_config``), which the tests assert on.
 - The stock SQLite event log storage, its dynamic-partitions table and its config types, which
   the instance storage plugin extends (``resources/event_log_storage.py``).
+- Runs that ``nba-backfill`` executes itself but the UI lists like its own (``CodeLocation``,
+  ``execute_job_run``: under their job, on the timeline) and the finished backfill they belong
+  to (``record_backfill``: the Backfills tab with per-asset counts). ``execute_in_process`` runs
+  carry no code location origin, and Dagster offers no public way to store a backfill that a
+  process other than the daemon ran.
 
 ``tests/test_dagster_internals.py`` is the canary: after a Dagster upgrade it fails naming what
 moved, before any gate or summary misreads the instance.
@@ -169,3 +174,140 @@ def check_state_by_date(
         for status, subset in state.subsets.items()
         for key in subset.subset_value.get_partition_keys()
     }
+
+
+# Runs and backfills launched by ``nba-backfill`` that the UI lists like its own.
+
+
+@dataclass(frozen=True)
+class CodeLocation:
+    """The code location as ``workspace.yaml`` loads it: runs created with its origin appear under
+    their job, on the overview timeline and in the Backfills tab (``execute_in_process`` runs
+    carry no origin, so the UI lists them nowhere but the runs page)."""
+
+    module: str
+    attribute: str
+    location_name: str
+    working_directory: str
+
+    def recon_job(self, job_name: str):
+        from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+        repo = ReconstructableRepository.for_module(
+            self.module, self.attribute, self.working_directory
+        )
+        return repo.get_reconstructable_job(job_name)
+
+    def remote_origin(self, job_name: str):
+        import sys
+
+        from dagster._core.remote_origin import (
+            ManagedGrpcPythonEnvCodeLocationOrigin,
+            RemoteJobOrigin,
+            RemoteRepositoryOrigin,
+        )
+        from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+
+        location = ManagedGrpcPythonEnvCodeLocationOrigin(
+            LoadableTargetOrigin(
+                executable_path=sys.executable,
+                module_name=self.module,
+                working_directory=self.working_directory,
+            ),
+            location_name=self.location_name,
+        )
+        return RemoteJobOrigin(RemoteRepositoryOrigin(location, "__repository__"), job_name)
+
+
+def execute_job_run(
+    instance: dg.DagsterInstance,
+    location: CodeLocation,
+    job_def: dg.JobDefinition,
+    tags: Mapping[str, str],
+    assets: set[dg.AssetKey] | None = None,
+    run_config: Mapping[str, object] | None = None,
+):
+    """One run of ``job_def`` (a subset of its ``assets`` and their checks when given) in this
+    process, created with the code location's origins; returns its ``JobExecutionResult``."""
+    from dagster._core.execution.api import execute_run
+
+    recon = location.recon_job(job_def.name)
+    if assets is not None:
+        checks = job_def.asset_layer.asset_graph.get_check_keys_for_assets(assets)
+        recon = recon.get_subset(asset_selection=assets, asset_check_selection=set(checks))
+    run = instance.create_run_for_job(
+        job_def=job_def,
+        run_config=run_config,
+        tags=tags,
+        asset_selection=assets,
+        remote_job_origin=location.remote_origin(job_def.name),
+        job_code_origin=recon.get_python_origin(),
+    )
+    return execute_run(recon, run, instance)
+
+
+def record_backfill(
+    instance: dg.DagsterInstance,
+    backfill_id: str,
+    asset_graph,
+    targeted: Mapping[dg.AssetKey, set[str | None]],
+    materialized: Mapping[dg.AssetKey, set[str | None]],
+    tags: Mapping[str, str],
+    started: float,
+    ended: float,
+    title: str,
+    description: str,
+) -> None:
+    """Store a finished backfill that this process ran itself (its runs carry the
+    ``dagster/backfill`` tag): the Backfills tab lists it with each asset's targeted, materialized
+    and failed partitions. Stored only once finished, in a terminal status, so that a running
+    daemon never mistakes it for a request to launch runs. ``None`` is an unpartitioned asset."""
+    from dagster._core.definitions.assets.graph.asset_graph_subset import AssetGraphSubset
+    from dagster._core.definitions.events import AssetKeyPartitionKey
+    from dagster._core.definitions.timestamp import TimestampWithTimezone
+    from dagster._core.execution.asset_backfill import AssetBackfillData
+    from dagster._core.execution.backfill import BulkActionStatus, PartitionBackfill
+
+    def subset(pairs: Mapping[dg.AssetKey, set[str | None]]) -> AssetGraphSubset:
+        return AssetGraphSubset.from_asset_partition_set(
+            {AssetKeyPartitionKey(k, p) for k, keys in pairs.items() for p in keys}, asset_graph
+        )
+
+    target = subset(targeted)
+    done = subset({k: v & targeted[k] for k, v in materialized.items() if k in targeted})
+    failed = target - done
+    data = AssetBackfillData(
+        target_subset=target,
+        requested_runs_for_target_roots=True,
+        latest_storage_id=None,
+        materialized_subset=done,
+        requested_subset=target,
+        failed_and_downstream_subset=failed,
+        backfill_start_time=TimestampWithTimezone(started, "UTC"),
+    )
+    status = (
+        BulkActionStatus.COMPLETED_FAILED
+        if failed.num_partitions_and_non_partitioned_assets
+        else BulkActionStatus.COMPLETED_SUCCESS
+    )
+    instance.add_backfill(
+        PartitionBackfill(
+            backfill_id=backfill_id,
+            status=status,
+            from_failure=False,
+            tags=tags,
+            backfill_timestamp=started,
+            asset_selection=sorted(targeted, key=lambda k: k.to_user_string()),
+            title=title,
+            description=description,
+            asset_backfill_data=data,
+            backfill_end_timestamp=ended,
+        )
+    )
+
+
+def new_backfill_id() -> str:
+    """A backfill id as Dagster makes them (eight lowercase letters)."""
+    from dagster._core.utils import make_new_backfill_id
+
+    return make_new_backfill_id()

@@ -9,13 +9,19 @@ how much of their window was left out; repairing 2022-12-01 refreshes the window
 
 from __future__ import annotations
 
+import re
+
+import dagster as dg
 import pandas as pd
 import pytest
+from dagster_graphql.test.utils import define_out_of_process_context, execute_dagster_graphql
 
 from resources import raw_source as files
 
 from helpers import (
+    PROJECT,
     REAL_DATES,
+    backfill_env,
     new_home,
     real_frame,
     run_backfill,
@@ -78,6 +84,64 @@ def test_the_bad_dates_are_held_back_alone_and_named(slice_run):
         )["n"][0]
         == 1
     )
+
+
+UI_QUERY = """
+query CliBackfill($backfillId: String!) {
+  pipelineOrError(params: {repositoryLocationName: "nba", repositoryName: "__repository__",
+                           pipelineName: "all_tables"}) {
+    ... on Pipeline {
+      runs { runId tags { key value } repositoryOrigin { repositoryLocationName } }
+    }
+  }
+  partitionBackfillOrError(backfillId: $backfillId) {
+    ... on PartitionBackfill {
+      status
+      title
+      assetBackfillData {
+        assetBackfillStatuses {
+          ... on AssetPartitionsStatusCounts {
+            assetKey { path } numPartitionsTargeted numPartitionsMaterialized numPartitionsFailed
+          }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_the_cli_backfill_is_listed_in_the_ui_like_a_ui_one(slice_run, monkeypatch):
+    """Item 2 of issue 14: the command's runs are under their job with the code location's origin,
+    tagged with one backfill, and the Backfills tab has that backfill with per-asset counts, the
+    held-back dates counted as failed (asked through the webserver's own GraphQL schema)."""
+    root, done = slice_run
+    backfill_id = re.search(r"Runs > Backfills > (\w+)", done.stdout).group(1)
+    for var, value in backfill_env(root).items():
+        monkeypatch.setenv(var, value)
+    with dg.DagsterInstance.from_config(str(root / "home")) as instance:
+        with define_out_of_process_context(
+            str(PROJECT / "workspace.yaml"), None, instance
+        ) as context:
+            data = execute_dagster_graphql(context, UI_QUERY, {"backfillId": backfill_id}).data
+    runs = data["pipelineOrError"]["runs"]
+    assert runs and all(r["repositoryOrigin"]["repositoryLocationName"] == "nba" for r in runs)
+    assert all({"key": "dagster/backfill", "value": backfill_id} in r["tags"] for r in runs)
+    backfill = data["partitionBackfillOrError"]
+    assert backfill["status"] == "COMPLETED_FAILED" and SLICE[0] in backfill["title"]
+    counts = {
+        "/".join(s["assetKey"]["path"]): s
+        for s in backfill["assetBackfillData"]["assetBackfillStatuses"]
+        if "assetKey" in s  # partitioned; the unpartitioned model has a status of its own
+    }
+    # 2022-11-25 is held back below the raw check; 2022-12-01 is built and fails its own check,
+    # so only the tables below it hold it back
+    players = counts["nba_analytics/player_game_summary"]
+    assert players["numPartitionsTargeted"] == len(SLICE)
+    assert (players["numPartitionsFailed"], players["numPartitionsMaterialized"]) == (1, len(SLICE) - 1)
+    rolling = counts["nba_precompute/player_rolling_stats"]
+    assert rolling["numPartitionsFailed"] == 2, counts
+    assert counts["nba_raw/team_boxscores"]["numPartitionsFailed"] == 0
 
 
 def test_windows_across_a_held_back_date_are_built_and_flagged(slice_run):
