@@ -25,6 +25,12 @@ def season_of(day: date | str) -> int:
     return day.year if day.month >= 10 else day.year - 1
 
 
+def season_label(season: int) -> str:
+    """How a reader writes a season: ``"2025-26"`` for start year 2025 (tables keep the integer
+    start year, which sorts and joins; pages and messages show this)."""
+    return f"{season}-{(season + 1) % 100:02d}"
+
+
 def game_type(season_id: str) -> str:
     """Game type from a stats.nba.com ``season_id`` such as ``"22023"``; unknown digits raise."""
     try:

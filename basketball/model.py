@@ -257,6 +257,18 @@ def feature_importance(booster: xgb.Booster) -> pd.DataFrame:
     return out.sort_values("share_pct", ascending=False).reset_index(drop=True)
 
 
+def weekly_errors(rows: pd.DataFrame, predicted: pd.Series) -> pd.DataFrame:
+    """Per week (from Monday, the weekly retrain's day) of the evaluation rows: their number and
+    the MAE of the model's ``predicted`` points and of every baseline on exactly those rows."""
+    actual = rows["points"].astype(float)
+    predictions = {"model": predicted, **{name: f(rows) for name, f in BASELINES.items()}}
+    errors = pd.DataFrame({n: (v.astype(float) - actual).abs() for n, v in predictions.items()})
+    week = pd.to_datetime(rows["game_date"]).dt.to_period("W-SUN").dt.start_time.rename("week")
+    out = errors.groupby(week).mean()
+    out.insert(0, "n_rows", errors.groupby(week).size())
+    return out.reset_index()
+
+
 MINUTES_BANDS = [0, 10, 20, 30, 60]
 POINTS_BANDS = [0, 5, 10, 20, 30, 100]
 
@@ -289,15 +301,18 @@ def error_breakdown(rows: pd.DataFrame, predicted: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def markdown(frame: pd.DataFrame, digits: int = 3) -> str:
-    """A frame as a markdown table (pandas' ``to_markdown`` needs ``tabulate``)."""
+def markdown(frame: pd.DataFrame, digits: int = 3, column_digits: dict | None = None) -> str:
+    """A frame as a markdown table (pandas' ``to_markdown`` needs ``tabulate``): floats with
+    ``digits`` decimals, or ``column_digits[column]`` for the columns it names."""
+    places = [(column_digits or {}).get(c, digits) for c in frame.columns]
 
-    def cell(v):
-        return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+    def cell(v, n):
+        return f"{v:.{n}f}" if isinstance(v, float) else str(v)
 
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
     lines += [
-        "| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)
+        "| " + " | ".join(cell(v, n) for v, n in zip(row, places, strict=True)) + " |"
+        for row in frame.itertuples(index=False)
     ]
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import math
 from collections.abc import Sequence
+from html import escape
 
 WIDTH, HEIGHT, MARGIN = 640, 260, 48
 COLORS = ("#1f77b4", "#d62728", "#7f7f7f", "#2ca02c", "#9467bd")
@@ -59,6 +60,30 @@ def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[flo
         )
         parts.append(
             f'<text x="{MARGIN + 150 * j}" y="{HEIGHT - 8}" fill="{color}">&#9632; {name}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], digits: int = 1) -> str:
+    """An SVG of one horizontal bar per label, in the given order, each with its value."""
+    row, top, label_width = 18, 30, 200
+    height = top + row * len(labels) + 10
+    longest = max([v for v in values if math.isfinite(v)], default=0.0) or 1.0
+    span = WIDTH - label_width - 60
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        'font-family="sans-serif" font-size="11">',
+        f'<rect width="{WIDTH}" height="{height}" fill="white"/>',
+        f'<text x="{MARGIN}" y="18" font-size="13">{escape(title)}</text>',
+    ]
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y, width = top + i * row, span * max(value, 0.0) / longest
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{label_width}" y="{y + 2}" width="{width:.1f}" height="{row - 5}" '
+            f'fill="{COLORS[0]}"/>'
+            f'<text x="{label_width + width + 4:.1f}" y="{y + 12}">{value:.{digits}f}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -17,6 +17,9 @@ from resources.warehouse import PARTITION_EXPR
 
 # The UI's kind badges: pandas frames in the deployment's warehouse (duckdb or bigquery).
 TABLE_KINDS = {"pandas", current().warehouse}
+# How asset pages round what they show: errors in points (MAE, RMSE) to 3 decimals, values in
+# percent to 1, shares of 1 (hit rates) to 3; stored tables keep every digit.
+MAE_DIGITS, PCT_DIGITS, SHARE_DIGITS = 3, 1, 3
 # A derived table follows its upstream for the latest date once the upstream's blocking checks
 # passed (evaluated by the ``nba_automation`` sensor, stopped until turned on).
 FOLLOW_UPSTREAM = (

@@ -14,7 +14,17 @@ import dagster as dg
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-from nba_assets import alerts, analytics, backups, jobs, market, ml, precompute, raw  # noqa: E402
+from nba_assets import (  # noqa: E402
+    alerts,
+    analytics,
+    backups,
+    catalog,
+    jobs,
+    market,
+    ml,
+    precompute,
+    raw,
+)
 from nba_assets.gating import Lineage  # noqa: E402
 from nba_assets.progress import EVENT_LOGGER, event_file_logger  # noqa: E402
 from resources.bigquery import bigquery_warehouse, warehouse_bigquery_io_manager  # noqa: E402
@@ -69,15 +79,21 @@ def resources_for(deployment: str) -> dict:
 RESOURCES = resources_for(current().name)
 
 
+LAYERS = (raw, analytics, precompute, ml, market)  # each one's definitions(): assets and checks
+
+
+def filed_layers() -> dg.Definitions:
+    """Every layer's assets, filed for the catalog (owner, tags, code references:
+    ``nba_assets/catalog.py``), and their checks."""
+    layers = dg.Definitions.merge(*(layer.definitions() for layer in LAYERS))
+    return dg.Definitions(assets=catalog.filed(layers.assets), asset_checks=layers.asset_checks)
+
+
 def definitions(resources: dict) -> dg.Definitions:
     """Every layer (its assets and their checks), the jobs, schedules and sensors, and
     ``resources``."""
     return dg.Definitions.merge(
-        raw.definitions(),
-        analytics.definitions(),
-        precompute.definitions(),
-        ml.definitions(),
-        market.definitions(),
+        filed_layers(),
         jobs.definitions(),
         backups.definitions(),
         alerts.definitions(),

@@ -29,6 +29,8 @@ from basketball import model, names, props
 from basketball.calendar import season_of
 from nba_assets import charts, contracts, keys, market_checks, ml_checks
 from nba_assets.common import (
+    MAE_DIGITS,
+    SHARE_DIGITS,
     TABLE_KINDS,
     gate_results,
     kept_as_made,
@@ -565,12 +567,10 @@ def market_evaluation(context: dg.AssetExecutionContext, results: pd.DataFrame):
         metadata.update(
             {
                 "evaluation": dg.MetadataValue.md(market_markdown(results, weeks)),
-                "model_mae": same["model_mae"],
-                "line_mae": same["line_mae"],
-                "last_10_mae": same["last_10_mae"],
+                **{m: round(same[m], MAE_DIGITS) for m in ("model_mae", "line_mae", "last_10_mae")},
                 "rows": same["rows"],
                 "bets": int(buckets["bets"].sum()),
-                "hit_rate": props.hit_rate(points["bet_outcome"]),
+                "hit_rate": round(props.hit_rate(points["bet_outcome"]), SHARE_DIGITS),
             }
         )
     context.add_output_metadata(metadata)

@@ -20,9 +20,9 @@ import pandas as pd
 
 from asset_checks import thresholds
 from basketball import model, props, walk_forward
-from basketball.calendar import season_of
-from nba_assets import contracts, keys, ml_checks
-from nba_assets.common import TABLE_KINDS, without_dates
+from basketball.calendar import season_label, season_of
+from nba_assets import charts, contracts, keys, ml_checks
+from nba_assets.common import MAE_DIGITS, PCT_DIGITS, TABLE_KINDS, without_dates
 from nba_assets.gating import Lineage, UpstreamCheckFailed, unreadable
 from nba_assets.partitions import as_of, known_dates
 from resources.model_store import ModelStore
@@ -85,7 +85,7 @@ def points_model(
     if not plan:
         raise UpstreamCheckFailed(
             "model not trained: needs an earlier season (played games only in "
-            f"{', '.join(map(str, sorted(rows['season'].unique()))) or 'no season'})"
+            f"{', '.join(map(season_label, sorted(rows['season'].unique()))) or 'no season'})"
         )
     rows, left_out = training_rows(context, rows)
     trained = _walk_forward(context, config, model_store, rows, plan, left_out)
@@ -108,28 +108,33 @@ def points_model(
         split.train["points"].astype(float), model.predict(booster, split.train)
     )["mae"]
     latest = versions[-1]["version"]
+    importance = model.feature_importance(booster).drop(columns="gain")
+    weekly = model.weekly_errors(test, values)
     yield dg.Output(
         None,
         "points_model",
         metadata={
             "model_version": latest,
             "walk_forward": dg.MetadataValue.json(versions),
-            "versions": dg.MetadataValue.md(model.markdown(pd.DataFrame(versions))),
+            "versions": dg.MetadataValue.md(versions_markdown(versions)),
             "as_of": today,
-            "test_season": season,
-            "train_mae": train_mae,
+            "test_season": season_label(season),
+            "train_mae": round(train_mae, MAE_DIGITS),
             **{
-                f"{p}_pct_below_last_10": v
+                f"{p}_pct_below_last_10": round(v, PCT_DIGITS)
                 for p, v in model.improvement_over(evaluation, "last_10_avg").items()
             },
             "evaluation": dg.MetadataValue.md(
-                model.markdown(evaluation.drop(columns="test_season"))
+                model.markdown(
+                    evaluation.drop(columns="test_season"),
+                    MAE_DIGITS,
+                    {"within_3_pct": PCT_DIGITS, "within_5_pct": PCT_DIGITS},
+                )
             ),
-            "feature_importance": dg.MetadataValue.md(
-                model.markdown(model.feature_importance(booster).drop(columns="gain"), 2)
-            ),
+            "charts": dg.MetadataValue.md(charts_markdown(importance, weekly, season, latest)),
+            "feature_importance": dg.MetadataValue.md(model.markdown(importance, PCT_DIGITS)),
             "error_breakdown": dg.MetadataValue.md(
-                model.markdown(model.error_breakdown(test, values))
+                model.markdown(model.error_breakdown(test, values), MAE_DIGITS)
             ),
             "dates_left_out": len(left_out),
             "dates_left_out_why": dg.MetadataValue.md(
@@ -147,6 +152,57 @@ def points_model(
         metadata={"dagster/row_count": len(evaluation), "model_version": latest},
     )
     yield from ml_checks.model_results(context, versions, evaluation, train_mae)
+
+
+# what the model page's pictures show: the latest version's strongest features
+TOP_FEATURES = 15
+# the versions table's columns; the rest of each record is in the ``walk_forward`` JSON
+VERSION_COLUMNS = [
+    "season",
+    "cutoff",
+    "until",
+    "version",
+    "trained_through",
+    "train_rows",
+    "best_iteration",
+    "reused",
+]
+
+
+def versions_markdown(versions: list[dict]) -> str:
+    """The walk-forward versions as a table a reader scans: the season each one predicts, its
+    dates and size."""
+    table = pd.DataFrame(versions)
+    table["season"] = [season_label(season_of(c)) for c in table["cutoff"]]
+    table["until"] = table["until"].fillna("open")
+    return model.markdown(table[VERSION_COLUMNS])
+
+
+def charts_markdown(
+    importance: pd.DataFrame, weekly: pd.DataFrame, season: int, version: str
+) -> str:
+    """The model page's pictures: the latest version's top features by share of gain, and the
+    walk-forward MAE per week of ``season`` of the model and every baseline on the same rows
+    (the weekly numbers below the chart)."""
+    top = importance.head(TOP_FEATURES)
+    bars = charts.bar_chart(
+        f"Feature importance, version {version} (% of total gain)",
+        list(top["feature"]),
+        list(top["share_pct"]),
+        PCT_DIGITS,
+    )
+    lines = [charts.markdown_image(bars, "feature importance"), ""]
+    if len(weekly):
+        predictors = [c for c in weekly.columns if c not in ("week", "n_rows")]
+        mae = charts.line_chart(
+            f"Walk-forward MAE per week, {season_label(season)} (same rows for every predictor)",
+            list(weekly["week"].dt.strftime("%m-%d")),
+            {p: list(weekly[p]) for p in predictors},
+        )
+        table = weekly.assign(week=weekly["week"].dt.strftime("%Y-%m-%d"))
+        lines += [charts.markdown_image(mae, "walk-forward MAE per week"), ""]
+        lines += [model.markdown(table, MAE_DIGITS)]
+    return "\n".join(lines)
 
 
 def _walk_forward(context, config, model_store, rows, plan, left_out) -> list[tuple]:

@@ -40,6 +40,21 @@ def column(
     )
 
 
+def described_by(shared: dict[str, str]):
+    """``column`` whose description defaults to ``shared[name]``: a column that means the same
+    in every table of a module (a date, an id, a box-score count) is described once, and one
+    that is neither described nor shared fails at import, so no column reaches the UI blank."""
+
+    def described(
+        name: str, logical_type: str, nullable: bool = True, description: str | None = None
+    ) -> dg.TableColumn:
+        if description is None and name not in shared:
+            raise ValueError(f"column {name!r} has no description and no shared one")
+        return column(name, logical_type, nullable, description or shared[name])
+
+    return described
+
+
 def schema(*columns: dg.TableColumn) -> dg.TableSchema:
     names = [c.name for c in columns]
     duplicated = sorted({n for n in names if names.count(n) > 1})

@@ -110,6 +110,13 @@ def test_backfill_trains_walk_forward_versions_and_predicts(trained):
     assert latest == versions[-1]["version"]
     for name in ("evaluation", "feature_importance", "error_breakdown", "versions"):
         assert event.asset_materialization.metadata[name].value.startswith("| ")
+    # the model page: seasons as a reader writes them, and its two pictures (feature importance,
+    # walk-forward MAE per week against the baselines) with the weekly numbers
+    page = event.asset_materialization.metadata
+    assert page["test_season"].value == "2023-24"
+    assert "| 2023-24 | " in page["versions"].value
+    assert page["charts"].value.count("](data:image/svg+xml;base64,") == 2
+    assert "| week | n_rows | model | last_10_avg |" in page["charts"].value
 
 
 def test_tonights_slate_is_predicted_before_it_is_played(trained):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import xgboost as xgb
 
-from basketball import model, rolling, rosters, walk_forward
+from basketball import calendar, model, rolling, rosters, walk_forward
 from basketball.factors import composite_factors
 
 from helpers import LEAK_DAY, box_score_population, changed_box_scores, history
@@ -156,6 +156,41 @@ def test_error_breakdown_worked_example():
     points = out.loc["actual_points"]
     assert list(points.index) == ["[0, 5)", "[5, 10)", "[10, 20)", "[20, 30)"]
     assert points["model_mae"].tolist() == [1.0, 2.0, 3.0, 3.0]
+
+
+def test_weekly_errors_worked_example():
+    """Weeks start on Monday (the weekly retrain's day); every predictor on the same rows."""
+    rows = pd.DataFrame(
+        {
+            "game_date": pd.to_datetime(["2023-11-05", "2023-11-06", "2023-11-12"]),
+            "points": [10.0, 20.0, 30.0],
+            "points_l5": [10.0, 10.0, 10.0],
+            "points_l10": [12.0, 18.0, 26.0],
+            "points_season": [10.0, 20.0, 20.0],
+        }
+    )
+    out = model.weekly_errors(rows, pd.Series([11.0, 23.0, 29.0]))
+    # Sunday 11-05 is the week of Monday 10-30; 11-06 and 11-12 the week of 11-06
+    assert out["week"].dt.strftime("%Y-%m-%d").tolist() == ["2023-10-30", "2023-11-06"]
+    assert out["n_rows"].tolist() == [1, 2]
+    assert out["model"].tolist() == [1.0, 2.0]  # (3 + 1) / 2
+    assert out["last_10_avg"].tolist() == [2.0, 3.0]  # (2 + 4) / 2
+    assert out["season_avg"].tolist() == [0.0, 5.0]  # (0 + 10) / 2
+
+
+def test_markdown_rounds_each_column_as_asked():
+    table = pd.DataFrame({"mae": [4.56789], "within_3_pct": [41.2345], "n": [3]})
+    assert model.markdown(table, 3, {"within_3_pct": 1}).splitlines()[-1] == (
+        "| 4.568 | 41.2 | 3 |"
+    )
+
+
+def test_a_season_reads_as_its_two_years():
+    assert [calendar.season_label(s) for s in (2025, 1999, 2009)] == [
+        "2025-26",
+        "1999-00",
+        "2009-10",
+    ]
 
 
 def test_changing_d_box_scores_moves_only_the_target_of_d_feature_rows():

@@ -18,9 +18,11 @@ folder holds four real game dates, a headless Chromium:
 5. opens ``player_game_summary``'s overview and switches its Metadata section to *Plots*
    (by partition): every numeric metadata entry of the materializations (GraphQL) has a plot
    whose x axis names the four dates, with one point per date carrying that date's value, drawn
-   on the canvas (``dagster/partition_row_count`` among them).
+   on the canvas (``dagster/partition_row_count`` among them);
+6. (a test of its own, on the same server) finds on that overview the columns with their
+   descriptions (``usage_rate``'s, as the contract words it) and the table's owner.
 
-Screenshots: ``artifacts/e2e/01_asset_graph.png`` … ``07_metadata_plots.png``.
+Screenshots: ``artifacts/e2e/01_asset_graph.png`` … ``08_column_descriptions.png``.
 Run: ``make e2e`` or ``.venv/bin/python -m pytest -q tests/e2e -p no:cacheprovider``.
 """
 
@@ -345,6 +347,27 @@ def test_backfill_from_the_ui_materializes_every_date_and_shows_per_date_checks(
         f"browser part {elapsed:.0f} s; "
         f"screenshots in {artifacts}"
     )
+
+
+def test_an_asset_page_describes_its_columns_and_names_its_owner(dagster_dev, browser, artifacts):
+    """What an analyst reads on a table's page: the overview lists every column with the
+    contract's description (``nba_assets/contracts.py``) and names the table's owner."""
+    from nba_assets import contracts
+
+    driver, dev = browser, dagster_dev
+    described = {c.name: c.description for c in contracts.PLAYER_GAME_SUMMARY.columns}
+    driver.get(f"{dev.url}/assets/{'/'.join(PLOTTED)}")
+    wait_for(
+        driver,
+        text_present("Columns", "usage_rate", described["usage_rate"], "nba-data"),
+        60,
+        f"{PLOTTED}'s column descriptions and owner",
+    )
+    dismiss_community_modal(driver)
+    columns = displayed(driver, "//*[normalize-space(text())='usage_rate']")
+    assert columns, "the usage_rate column is not visible"
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", columns[0])
+    shot(driver, artifacts, "08_column_descriptions.png")
 
 
 def _checks(dev, asset: tuple[str, str]) -> dict[str, bool]:
