@@ -2,11 +2,15 @@
 default) and the ``nba-restore`` command. The snapshot and restore logic, and why it is
 consistent, is ``resources.backups``.
 
-Snapshots go to ``NBA_BACKUP_DIR`` (default ``data/backups`` in the project), the newest
+DuckDB: snapshots go to ``NBA_BACKUP_DIR`` (default ``data/backups`` in the project), the newest
 ``keep`` (run config, default 7) kept. Restore into a new file, then point ``NBA_DUCKDB_PATH`` at
 it:
 
     nba-restore data/backups/20251110T060000Z /tmp/restored.duckdb
+
+BigQuery: a table snapshot of every table of ``WAREHOUSE_DATASETS`` in ``nba_backups``, each
+expiring after ``expiry_days`` (run config, default 7); the run's metadata is the manifest (the
+snapshot and row count per table). Restore a table with ``resources.backups.restore_sql``.
 """
 
 import argparse
@@ -15,9 +19,13 @@ import sys
 
 import dagster as dg
 
+from nba_assets.keys import ANALYTICS, ML, PRECOMPUTE, RAW
 from resources import backups
+from resources.bigquery import BigQueryWarehouse
 from resources.raw_source import PROJECT_ROOT
 from resources.warehouse import DuckDBWarehouse
+
+WAREHOUSE_DATASETS = [RAW, ANALYTICS, PRECOMPUTE, ML]  # the asset key prefixes
 
 
 def default_backup_dir() -> str:
@@ -25,36 +33,66 @@ def default_backup_dir() -> str:
 
 
 class BackupConfig(dg.Config):
-    """How many snapshots to keep (the oldest beyond it are deleted)."""
+    """DuckDB: how many snapshots to keep (the oldest beyond it are deleted). BigQuery: the days
+    until BigQuery deletes a snapshot (run nightly, that keeps about the newest 7 as well)."""
 
     keep: int = 7
+    expiry_days: int = 7
+
+
+def _snapshot_duckdb(warehouse: DuckDBWarehouse, keep: int) -> dict:
+    folder = backups.snapshot(warehouse.database, default_backup_dir(), keep)
+    tables = backups.manifest(folder)
+    return {
+        "snapshot": str(folder),
+        "tables": len(tables),
+        "rows": sum(t["rows"] for t in tables.values()),
+        "kept": len(backups.snapshots(default_backup_dir())),
+    }
+
+
+def _snapshot_bigquery(warehouse: BigQueryWarehouse, expiry_days: int) -> dict:
+    """The run's metadata; a table that failed fails the run, named, with the others'
+    manifest."""
+    with warehouse.get_client() as client:
+        run = backups.snapshot_bigquery(
+            client, warehouse.project, warehouse.location, WAREHOUSE_DATASETS, expiry_days
+        )
+    metadata = {
+        "as_of": run.as_of.isoformat(),
+        "expires": run.expires.isoformat(),
+        "dataset": f"{warehouse.project}.{backups.BACKUP_DATASET}",
+        "tables": len(run.tables),
+        "rows": sum(t["rows"] for t in run.tables.values()),
+        "manifest": dg.MetadataValue.json(run.tables),
+    }
+    if run.failed:
+        raise dg.Failure(
+            f"{len(run.failed)} of {len(run.failed) + len(run.tables)} tables not snapshotted: "
+            + "; ".join(f"{table}: {error}" for table, error in run.failed.items()),
+            metadata={**metadata, "failed": dg.MetadataValue.json(run.failed)},
+        )
+    return metadata
 
 
 @dg.op(required_resource_keys={"warehouse"})
 def snapshot_warehouse(context: dg.OpExecutionContext, config: BackupConfig) -> None:
     warehouse = context.resources.warehouse
-    if not isinstance(warehouse, DuckDBWarehouse):
-        raise dg.Failure(
-            f"backup_warehouse snapshots the DuckDB warehouse; this deployment's warehouse is "
-            f"{type(warehouse).__name__} (BigQuery table snapshots are not implemented yet)"
-        )
-    folder = backups.snapshot(warehouse.database, default_backup_dir(), config.keep)
-    tables = backups.manifest(folder)
-    context.add_output_metadata(
-        {
-            "snapshot": str(folder),
-            "tables": len(tables),
-            "rows": sum(t["rows"] for t in tables.values()),
-            "kept": len(backups.snapshots(default_backup_dir())),
-        }
-    )
+    if isinstance(warehouse, DuckDBWarehouse):
+        metadata = _snapshot_duckdb(warehouse, config.keep)
+    elif isinstance(warehouse, BigQueryWarehouse):
+        metadata = _snapshot_bigquery(warehouse, config.expiry_days)
+    else:
+        raise dg.Failure(f"backup_warehouse cannot snapshot a {type(warehouse).__name__}")
+    context.add_output_metadata(metadata)
 
 
 @dg.job(
     name="backup_warehouse",
-    description="A consistent snapshot of the DuckDB warehouse (EXPORT DATABASE to Parquet, "
-    "with a manifest of rows and checksums per table) into NBA_BACKUP_DIR, keeping the newest "
-    "`keep`; restore with `nba-restore`.",
+    description="A consistent snapshot of the warehouse. DuckDB: EXPORT DATABASE to Parquet, "
+    "with a manifest of rows and checksums per table, into NBA_BACKUP_DIR, keeping the newest "
+    "`keep`; restore with `nba-restore`. BigQuery: a table snapshot of every table at one time "
+    "in nba_backups, expiring after `expiry_days`, rows per table in the run's metadata.",
 )
 def backup_warehouse_job():
     snapshot_warehouse()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
 import dagster as dg
 import pandas as pd
@@ -105,10 +106,18 @@ class BigQueryWarehouse(Warehouse):
     location: str = "US"
     gcp_credentials: str | None = None
 
+    def get_client(self) -> AbstractContextManager:
+        """A ``google.cloud.bigquery.Client`` on this project and location (the read path and
+        ``resources.backups.snapshot_bigquery`` share it; tests replace it with a recorder)."""
+        from dagster_gcp import BigQueryResource
+
+        return BigQueryResource(
+            project=self.project, location=self.location, gcp_credentials=self.gcp_credentials
+        ).get_client()
+
     def read(
         self, key: dg.AssetKey, contract: dg.TableSchema, first: str, last: str, log=None
     ) -> pd.DataFrame:
-        from dagster_gcp import BigQueryResource
         from google.api_core.exceptions import NotFound
         from google.cloud import bigquery
 
@@ -118,10 +127,7 @@ class BigQueryWarehouse(Warehouse):
                 bigquery.ScalarQueryParameter("last", "DATE", last),
             ]
         )
-        resource = BigQueryResource(
-            project=self.project, location=self.location, gcp_credentials=self.gcp_credentials
-        )
-        with resource.get_client() as client:
+        with self.get_client() as client:
             try:
                 frame = client.query(read_sql(self.project, key), job_config=config).to_dataframe()
             except NotFound:
