@@ -97,7 +97,7 @@ class EventTail:
 
 class BackfillProgress:
     """A stage's bar counts the (table, date) pairs its runs materialized out of tables x dates,
-    shown as whole dates; a held-back date never counts, so a stage can end short of its total.
+    shown as whole dates. A held-back date is written empty, so it counts: the summary names it.
     Not a terminal: one line per stage as it ends."""
 
     def __init__(self, log_path: Path, stream=None):

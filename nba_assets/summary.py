@@ -182,8 +182,8 @@ def print_model(instance: dg.DagsterInstance) -> None:
     print(
         f"\nPoints model: {len(meta.get('walk_forward') or [])} walk-forward versions up to "
         f"{meta.get('as_of')}, latest {meta['model_version']}. Walk-forward MAE on season "
-        f"{meta['test_season']}: {meta['all_played_pct_below_last_10']:.2f}% below the last-10 "
-        f"average on all_played rows, {meta['rotation_pct_below_last_10']:.2f}% on rotation rows"
+        f"{meta['test_season']}: {meta['all_played_pct_below_last_10']:.1f}% below the last-10 "
+        f"average on all_played rows, {meta['rotation_pct_below_last_10']:.1f}% on rotation rows"
     )
     checks = [
         k for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key == keys.POINTS_MODEL
