@@ -22,6 +22,9 @@ Why they are needed at all, each for one thing the public API (Dagster 1.13) doe
   to (``record_backfill``: the Backfills tab with per-asset counts). ``execute_in_process`` runs
   carry no code location origin, and Dagster offers no public way to store a backfill that a
   process other than the daemon ran.
+- For the plugin's cache of the UI's check states: the state's type, the webserver's per-request
+  dynamic-partitions loader (to tell which instance a partition loading context reads) and the
+  file of the instance's SQLite run storage (to notice run status changes).
 
 ``tests/test_dagster_internals.py`` is the canary: after a Dagster upgrade it fails naming what
 moved, before any gate or summary misreads the instance.
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import dagster as dg
 from dagster._config import Field, StringSource
@@ -39,7 +43,9 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 )
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.instance.config import dagster_instance_config
+from dagster._core.instance.types import CachingDynamicPartitionsLoader
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.asset_check_state import AssetCheckState
 from dagster._core.storage.db_io_manager import (
     DbIOManager,
     DbTypeHandler,
@@ -48,10 +54,13 @@ from dagster._core.storage.db_io_manager import (
 )
 from dagster._core.storage.event_log.schema import DynamicPartitionsTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
 from dagster._serdes import ConfigurableClassData
 from dagster_duckdb.io_manager import DuckDbClient  # not exported by dagster_duckdb
 
 __all__ = [
+    "AssetCheckState",
+    "CachingDynamicPartitionsLoader",
     "ConfigurableClassData",
     "DbIOManager",
     "DbTypeHandler",
@@ -65,6 +74,8 @@ __all__ = [
     "dagster_instance_config",
     "CheckStatus",
     "check_state_by_date",
+    "dynamic_partitions_instance",
+    "sqlite_run_storage_path",
     "check_statuses",
     "latest_check_evaluation",
     "latest_materialization_ids",
@@ -174,6 +185,25 @@ def check_state_by_date(
         for status, subset in state.subsets.items()
         for key in subset.subset_value.get_partition_keys()
     }
+
+
+def dynamic_partitions_instance() -> dg.DagsterInstance | None:
+    """The instance the current partition loading context reads dynamic partitions from: the
+    instance itself or the per-request loader the webserver wraps around it; None for any other
+    store (or none)."""
+    with dg.partition_loading_context() as context:
+        store = context.dynamic_partitions_store
+    if isinstance(store, CachingDynamicPartitionsLoader):
+        return store._instance
+    return store if isinstance(store, dg.DagsterInstance) else None
+
+
+def sqlite_run_storage_path(instance: dg.DagsterInstance) -> str | None:
+    """The database file of the instance's run storage when it is Dagster's SQLite one."""
+    storage = instance.run_storage
+    if not isinstance(storage, SqliteRunStorage):
+        return None
+    return urlparse(storage._conn_string).path
 
 
 # Runs and backfills launched by ``nba-backfill`` that the UI lists like its own.

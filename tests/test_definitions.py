@@ -75,12 +75,129 @@ def test_definitions_load_with_expected_assets_lineage_and_partitions():
     assert defs.resolve_job_def("all_tables") is not None
 
 
+def test_every_column_of_every_asset_is_described():
+    """The UI's column schema is an analyst's data dictionary: every table declares one (the
+    model, a set of boosters, has none) and every column of it says what it holds."""
+    graph = defs.resolve_asset_graph()
+    blank, undeclared = [], []
+    for key in sorted(graph.get_all_asset_keys()):
+        schema = graph.get(key).metadata.get("dagster/column_schema")
+        if schema is None:
+            undeclared += [] if key == keys.POINTS_MODEL else [key.to_user_string()]
+            continue
+        blank += [
+            f"{key.to_user_string()}.{c.name}"
+            for c in getattr(schema, "schema", schema).columns
+            if not (c.description or "").strip()
+        ]
+    assert not undeclared, f"no dagster/column_schema: {undeclared}"
+    assert not blank, "columns without a description:\n" + "\n".join(blank)
+
+
+def test_every_asset_has_an_owner_tags_and_a_code_reference():
+    """The catalog files every asset (``nba_assets/catalog.py``): an owner, its layer and
+    dataset, and the file and line of its code, which exists."""
+    graph = defs.resolve_asset_graph()
+    missing = []
+    for key in sorted(graph.get_all_asset_keys()):
+        node, name = graph.get(key), key.to_user_string()
+        references = node.metadata.get("dagster/code_references")
+        files = [r.file_path for r in references.code_references] if references else []
+        if not node.owners:
+            missing.append(f"{name}: no owner")
+        if node.tags.get("dataset") != key.path[0] or "layer" not in node.tags:
+            missing.append(f"{name}: tags {node.tags}")
+        if not files or not all(Path(f).is_file() for f in files):
+            missing.append(f"{name}: code references {files}")
+    assert not missing, "\n".join(missing)
+    assert graph.get(keys.POINTS_MODEL).owners == ["team:nba-ml"]
+    assert "pre_game" in graph.get(keys.PLAYER_POINTS_PREDICTIONS).tags
+    assert "graded" in graph.get(keys.PREDICTION_RESULTS).tags
+
+
 def test_the_instance_uses_the_project_event_log_storage(instance):
     from resources.event_log_storage import PooledSqliteEventLogStorage
 
     assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
     with open(Path(__file__).resolve().parent.parent / "dagster_home" / "dagster.yaml") as f:
         assert "PooledSqliteEventLogStorage" in f.read()
+
+
+DAYS = dg.DynamicPartitionsDefinition(name="test_days")
+CHECKED = dg.AssetKey(["nba_test", "checked"])
+OK = dg.AssetCheckKey(CHECKED, "ok")
+
+
+@dg.asset(
+    key=CHECKED,
+    partitions_def=DAYS,
+    check_specs=[dg.AssetCheckSpec("ok", asset=CHECKED, partitions_def=DAYS)],
+)
+def _checked(context):
+    yield dg.MaterializeResult()
+    yield dg.AssetCheckResult(check_name="ok", passed=context.partition_key != "d2")
+
+
+def test_the_storage_serves_the_stock_check_states_until_the_instance_changes(
+    instance, monkeypatch
+):
+    """The UI's per-date check states come from the plugin's cache, equal to what the stock
+    storage computes, before and after another instance on the same files (as a run's process
+    would) stores an evaluation, a materialization, or deletes a date; recomputed only then."""
+    from resources.dagster_internals import (
+        CachingDynamicPartitionsLoader,
+        SqliteEventLogStorage,
+        check_state_by_date,
+        latest_materialization_records,
+        target_of,
+    )
+
+    stock = SqliteEventLogStorage.get_asset_check_state
+    computed = []
+    monkeypatch.setattr(
+        SqliteEventLogStorage,
+        "get_asset_check_state",
+        lambda storage, keys: computed.append(keys) or stock(storage, keys),
+    )
+
+    def state() -> dict[str, str]:
+        """The cached state by date, asserted equal to the stock one (as the webserver asks)."""
+        with dg.partition_loading_context(
+            dynamic_partitions_store=CachingDynamicPartitionsLoader(instance)
+        ):
+            ours = instance.event_log_storage.get_asset_check_state([(OK, DAYS)])
+            assert ours == stock(instance.event_log_storage, [(OK, DAYS)])
+        assert check_state_by_date(instance, OK, DAYS) == {
+            key: status.value
+            for status, subset in ours[OK].subsets.items()
+            for key in subset.subset_value.get_partition_keys()
+        }
+        return check_state_by_date(instance, OK, DAYS)
+
+    instance.add_dynamic_partitions("test_days", ["d1", "d2", "d3"])
+    for day in ("d1", "d2"):  # planned, then evaluated: passed on d1, failed on d2
+        assert dg.materialize([_checked], instance=instance, partition_key=day).success
+    assert state() == {"d1": "SUCCEEDED", "d2": "FAILED"}
+    assert state() == {"d1": "SUCCEEDED", "d2": "FAILED"}
+    assert len(computed) == 1  # then every answer came from the cache
+
+    with dg.DagsterInstance.from_ref(instance.get_ref()) as other:
+        d2 = latest_materialization_records(other, CHECKED, ["d2"])["d2"]
+        other.report_runless_asset_event(
+            dg.AssetCheckEvaluation(
+                asset_key=CHECKED,
+                check_name="ok",
+                passed=True,
+                partition="d2",
+                target_materialization_data=target_of(d2),
+            )
+        )
+        assert state() == {"d1": "SUCCEEDED", "d2": "SUCCEEDED"}
+        other.report_runless_asset_event(dg.AssetMaterialization(CHECKED, partition="d1"))
+        assert state() == {"d2": "SUCCEEDED"}  # d1's evaluation is of an older materialization
+        other.delete_dynamic_partition("test_days", "d2")
+        assert state() == {}
+    assert len(computed) == 4
 
 
 WHAT_THE_LOCATION_USES = (
