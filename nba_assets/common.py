@@ -163,13 +163,15 @@ def report_per_date(
     ``notes`` say why a date is empty without being held back (not played yet, no model yet).
 
     A ranged run materializes every date of its range at once; metadata added with
-    ``add_output_metadata`` would repeat the whole range's totals on every date."""
+    ``add_output_metadata`` would repeat the whole range's totals on every date. The same holds
+    for the IO manager's ``Query`` (the run's range), so each date gets its own query instead."""
     by_date = dict(tuple(frame.groupby(day(frame["game_date"])))) if len(frame) else {}
     empty = frame.iloc[0:0]
     for key in context.partition_keys:
         rows = by_date.get(key, empty)
         metadata = {
             "dagster/partition_row_count": len(rows),
+            "Query": f"SELECT * FROM {'.'.join(context.asset_key.path)} WHERE game_date = '{key}'",
             **{name: int(f(rows)) for name, f in counts.items()},
         }
         if per_date is not None and key in per_date.index:

@@ -71,6 +71,10 @@ def test_week_runs_end_to_end_as_one_run(week):
         assert (
             mat.metadata["dagster/partition_row_count"].value == pipe.counts(table)[mat.partition]
         ), (table, mat.partition)
+        # and that date's query, which reads back exactly those rows
+        query = mat.metadata["Query"].value
+        assert f"game_date = '{mat.partition}'" in query, query
+        assert len(pipe.query(query)) == pipe.counts(table)[mat.partition], query
     # the partition column is a real DATE in every table
     types = pipe.query(
         "SELECT table_schema || '.' || table_name, data_type FROM information_schema.columns "
