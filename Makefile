@@ -11,7 +11,7 @@ E2E_STAMP := $(VENV)/.installed-e2e
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test,live]"
+	$(BIN)/pip install -q -e ".[test,live,deploy]"
 	touch $(STAMP)
 
 install: $(STAMP)
