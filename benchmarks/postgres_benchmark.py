@@ -3,8 +3,10 @@ on the deployment's storage: ``deploy/dagster.yaml`` as shipped on a throwaway l
 (``tests/local_postgres.py``: Debian's ``postgresql``, 127.0.0.1 only), with a fresh DuckDB file
 and model folder. The issue asks for it within 1.5x of the SQLite time, which ``make demo``
 measures (the same command on ``dagster_home/dagster.yaml``). Prints the wall time.
+``--stock-event-log`` swaps in dagster-postgres's own event log storage (a connection per call)
+for the shipped pooled one (``resources/postgres_event_log_storage.py``), to compare the two.
 
-    .venv/bin/python benchmarks/postgres_benchmark.py [nba-backfill options, e.g. --workers 1]
+    .venv/bin/python benchmarks/postgres_benchmark.py [--stock-event-log] [nba-backfill options]
 """
 
 import os
@@ -20,14 +22,26 @@ sys.path.insert(0, str(PROJECT / "tests"))
 
 from local_postgres import deploy_home, local_postgres  # noqa: E402 - tests/ on the path first
 
+STOCK = "--stock-event-log"
+
 
 def main(args: list[str]) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="nba-pg-bench-"))
+    stock = STOCK in args
+    args = [a for a in args if a != STOCK]
     with local_postgres() as pg:
+        home = deploy_home(scratch / "home", pg)
+        if stock:
+            config = home / "dagster.yaml"
+            config.write_text(
+                config.read_text()
+                .replace("resources.postgres_event_log_storage", "dagster_postgres.event_log")
+                .replace("PooledPostgresEventLogStorage", "PostgresEventLogStorage")
+            )
         env = {
             **os.environ,
             **pg.env(),
-            "DAGSTER_HOME": str(deploy_home(scratch / "home", pg)),
+            "DAGSTER_HOME": str(home),
             "NBA_DUCKDB_PATH": str(scratch / "warehouse.duckdb"),
             "NBA_MODEL_DIR": str(scratch / "models"),
         }
@@ -35,7 +49,8 @@ def main(args: list[str]) -> int:
         done = subprocess.run([str(PROJECT / ".venv" / "bin" / "nba-backfill"), *args], env=env)
         seconds = time.perf_counter() - started
     shutil.rmtree(scratch)
-    print(f"RESULT storage=postgres seconds={seconds:.1f} exit={done.returncode}")
+    name = "postgres-stock" if stock else "postgres"
+    print(f"RESULT storage={name} seconds={seconds:.1f} exit={done.returncode}")
     return done.returncode
 
 

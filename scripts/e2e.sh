@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# End-to-end browser test (tests/e2e): a real `dagster dev` on a 4-date raw folder, a backfill
-# launched from the UI in headless Chromium, per-date check results checked in the UI and by GraphQL.
+# End-to-end tests (tests/e2e): deploy/dagster.yaml on a local PostgreSQL with the daemon and a
+# queued backfill (test_postgres_instance.py), and the browser test: a real `dagster dev` on a
+# 4-date raw folder, a backfill launched from the UI in headless Chromium, per-date check results
+# checked in the UI and by GraphQL.
 # Screenshots and the server log: artifacts/e2e/ (NBA_E2E_ARTIFACTS overrides). Extra arguments go
 # to pytest. Needs Chromium + chromedriver (Debian: apt-get install -y chromium chromium-driver) and
 # selenium in .venv (installed here if missing). A missing browser FAILS here, never a silent skip.

@@ -1,5 +1,5 @@
 """A throwaway PostgreSQL server and a ``DAGSTER_HOME`` on it, for the test of ``deploy/`` storage
-(``tests/test_postgres_instance.py``) and the PostgreSQL benchmark
+(``tests/e2e/test_postgres_instance.py``) and the PostgreSQL benchmark
 (``benchmarks/postgres_benchmark.py``), so both run the shipped instance config on a real server.
 
 The server is Debian's own (``/usr/lib/postgresql/*/bin``, package ``postgresql``), run by
@@ -132,7 +132,11 @@ def local_postgres() -> Iterator[LocalPostgres]:
 def deploy_home(home: Path, pg: LocalPostgres) -> Path:
     """``home`` (created) holding the shipped deploy config on ``pg``, with the default launcher."""
     config = yaml.safe_load(DEPLOY_YAML.read_text())
-    config["storage"]["postgres"]["postgres_db"]["port"] = pg.port
+    for storage in ("run_storage", "event_log_storage", "schedule_storage"):
+        config[storage]["config"]["postgres_db"] = {
+            **config[storage]["config"]["postgres_db"],
+            "port": pg.port,
+        }
     config["run_launcher"] = DEFAULT_LAUNCHER
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))

@@ -138,7 +138,10 @@ def test_the_cli_backfill_is_listed_in_the_ui_like_a_ui_one(slice_run, monkeypat
     # so only the tables below it hold it back
     players = counts["nba_analytics/player_game_summary"]
     assert players["numPartitionsTargeted"] == len(SLICE)
-    assert (players["numPartitionsFailed"], players["numPartitionsMaterialized"]) == (1, len(SLICE) - 1)
+    assert (players["numPartitionsFailed"], players["numPartitionsMaterialized"]) == (
+        1,
+        len(SLICE) - 1,
+    )
     rolling = counts["nba_precompute/player_rolling_stats"]
     assert rolling["numPartitionsFailed"] == 2, counts
     assert counts["nba_raw/team_boxscores"]["numPartitionsFailed"] == 0
